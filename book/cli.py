@@ -1,0 +1,126 @@
+"""The commands: add, check, build, report, release. BookError → exit 1; anything else is a bug."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from book.errors import BookError, Diagnostic
+
+
+def _project_option(command):
+    return click.option(
+        "--project",
+        "project_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="The book project folder.",
+    )(command)
+
+
+def _strict_option(command):
+    return click.option("--strict", is_flag=True, help="Treat warnings as errors.")(command)
+
+
+def print_diagnostics(diagnostics: tuple[Diagnostic, ...]) -> None:
+    """Every problem on its own line, `path:line: severity: message`."""
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic))
+
+
+def summary(diagnostics: tuple[Diagnostic, ...], strict: bool = False) -> str:
+    errors = sum(1 for d in diagnostics if d.severity == "error" or strict)
+    warnings = len(diagnostics) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def _user_errors(command):
+    """A BookError becomes `category: message` and exit 1, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except BookError as error:
+            print_diagnostics(error.diagnostics)
+            click.echo(str(error), err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="briefing-book")
+def main() -> None:
+    """Turn a corpus of news articles into a briefing book (PDF and EPUB 3)."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
+@_project_option
+@_user_errors
+def add(sources: tuple[str, ...], dry_run: bool, project_dir: Path) -> None:
+    """Ingest raw sources (text digests, saved pages, URLs, Markdown) into corpus/."""
+    from book.ingest import add_sources
+
+    add_sources(project_dir, sources, dry_run=dry_run)
+
+
+@main.command()
+@_project_option
+@_strict_option
+@_user_errors
+def check(project_dir: Path, strict: bool) -> None:
+    """Validate the whole project; every problem as path:line: message."""
+    from book.project import load
+
+    project = load(project_dir, strict=strict)
+    print_diagnostics(project.warnings)
+    click.echo(f"{project_dir}: {summary(project.warnings)}; {len(project.articles)} articles, "
+               f"{len(project.passages)} passages, {len(project.chapters)} chapters, {len(project.glossary)} glossary entries")
+
+
+@main.command()
+@click.option("--pdf", "formats", flag_value="pdf", multiple=True, help="Build the print PDF.")
+@click.option("--epub", "formats", flag_value="epub", multiple=True, help="Build the EPUB 3.")
+@click.option("--html", "formats", flag_value="html", multiple=True, help="Build the HTML site.")
+@click.option("--handouts", is_flag=True, help="Also write one PDF per chapter.")
+@click.option("--keep-html", is_flag=True, help="Keep the HTML that WeasyPrint laid out.")
+@_project_option
+@_strict_option
+@_user_errors
+def build(formats: tuple[str, ...], handouts: bool, keep_html: bool, project_dir: Path, strict: bool) -> None:
+    """Build the book into dist/ (all formats by default)."""
+    from book.pipeline import build as run_build
+
+    outputs = run_build(project_dir, formats=tuple(formats) or ("pdf", "epub", "html"),
+                        handouts=handouts, keep_html=keep_html, strict=strict)
+    for path in outputs:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_project_option
+@_user_errors
+def report(as_json: bool, project_dir: Path) -> None:
+    """How passages were assigned to chapters, and why."""
+    from book.organise import print_report
+
+    print_report(project_dir, as_json=as_json)
+
+
+@main.command()
+@click.option("--note", default=None, help="What this edition adds, for the colophon.")
+@_project_option
+@_user_errors
+def release(note: str | None, project_dir: Path) -> None:
+    """Record editions/<n>.yaml and build that edition."""
+    from book.editions import release as run_release
+
+    run_release(project_dir, note=note)

@@ -1,0 +1,154 @@
+"""Reading project files: UTF-8 text, YAML with line numbers, front matter, model validation."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from book.errors import Diagnostic
+
+Model = TypeVar("Model", bound=BaseModel)
+FENCE = re.compile(r"^---[ \t]*$")
+
+
+class _Constructor(RoundTripConstructor):
+    """Keeps timestamps as text so that Pydantic judges them and the error keeps its line."""
+
+    def construct_yaml_timestamp(self, node, values=None):  # noqa: D102
+        return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    return yaml
+
+
+class Located:
+    """Problems found while reading one file, each with the file's project-relative path."""
+
+    def __init__(self, rel: str):
+        self.rel = rel
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, line: int, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.rel, line, message, "error"))
+
+    def warning(self, line: int, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.rel, line, message, "warning"))
+
+
+def read_text(path: Path, where: Located) -> str | None:
+    """The file as UTF-8 text, or None with an error on the line of the first bad byte."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        where.error(line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_yaml(text: str, where: Located, first_line: int = 1) -> Any:
+    """Parsed YAML whose maps and lists remember their lines, or None with an error."""
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        where.error(line, f"invalid YAML: {problem}")
+    except YAMLError as exc:
+        where.error(first_line, f"invalid YAML: {exc}")
+    return None
+
+
+def split_front_matter(text: str, where: Located) -> tuple[str, str, int] | None:
+    """(front matter YAML, body, line where the body starts), or None with an error."""
+    lines = text.split("\n")
+    if not lines or not FENCE.match(lines[0]):
+        where.error(1, "missing front matter: the file must start with a '---' line, then YAML, then '---'")
+        return None
+    for index in range(1, len(lines)):
+        if FENCE.match(lines[index]):
+            body = "\n".join(lines[index + 1 :])
+            return "\n".join(lines[1:index]), body, index + 2
+    where.error(1, "front matter is not closed: add a '---' line after the YAML")
+    return None
+
+
+def line_of(data: Any, loc: tuple, first_line: int = 1) -> int:
+    """The line of the value at `loc` inside parsed YAML (the nearest known line)."""
+    line = 0
+    node = data
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            line = node.lc.key(key)[0]
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line = node.lc.item(key)[0]
+            node = node[key]
+        else:
+            break
+    return first_line + line
+
+
+def describe(error: dict) -> str:
+    """A Pydantic error in the words of a file's author."""
+    loc = [str(part) for part in error["loc"]]
+    key = loc[-1] if loc else ""
+    if error["type"] == "extra_forbidden":
+        return f"unknown key '{key}'"
+    if error["type"] == "missing":
+        return f"missing required key '{key}'"
+    message = error["msg"].removeprefix("Value error, ")
+    field = ".".join(loc)
+    return f"{field}: {message}" if field else message
+
+
+def validate(model: type[Model], data: Any, where: Located, first_line: int = 1, loc_prefix: tuple = ()) -> Model | None:
+    """`data` as `model`, or None with one located error per problem."""
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        where.error(first_line, f"expected a mapping of keys to values, found {kind}")
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            line = line_of(data, tuple(error["loc"]), first_line)
+            where.error(line, describe({**error, "loc": loc_prefix + tuple(error["loc"])}))
+        return None
+
+
+def write_atomic(path: Path, data: bytes | str, overwrite: bool = True) -> None:
+    """Write through a temporary file renamed into place: readers never see half a file."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        if overwrite:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # fails if the path exists: never overwrites an editor's file
+            os.unlink(temporary)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,127 @@
+"""The Pydantic contracts for everything read from disk (DESIGN §1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_RE = re.compile(ID_PATTERN)
+
+
+class Strict(BaseModel):
+    """Base for file contracts: unknown keys are errors, objects are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class BookConfig(Strict):
+    """book.yaml"""
+
+    title: str = Field(min_length=1)
+    subtitle: str | None = None
+    language: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+    editors: list[str] = []
+    publisher: str | None = None
+    rights: str | None = None
+    identifier: str | None = None
+    page_size: Literal["A4", "Letter"] = "A4"
+    chapters: list[str] | None = None
+
+
+class Outlet(Strict):
+    """One entry of corpus/outlets.yaml: who publishes, from where, from which side."""
+
+    country: str | None = None
+    kind: str | None = None
+    perspective: str | None = None
+
+
+class ArticleMeta(Strict):
+    """The front matter of corpus/<article-id>.md."""
+
+    title: str = Field(min_length=1)
+    outlet: str | None = None
+    date: dt.date | None = None
+    author: str | None = None
+    dateline: str | None = None
+    url: str | None = None
+    standfirst: str | None = None
+    provenance: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date_only(cls, value):
+        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError(f"'{value}' is not an ISO date (YYYY-MM-DD)")
+        return value
+
+
+class ChapterMatch(Strict):
+    """How passages are scored for a chapter."""
+
+    terms: list[str] = []
+    keywords: list[str] = []
+    min_score: int = Field(default=1, ge=1)
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords_not_blank(cls, value: list[str]) -> list[str]:
+        for keyword in value:
+            if not keyword.strip(" *"):
+                raise ValueError("a keyword must contain a word")
+        return value
+
+
+class ChapterSpec(Strict):
+    """The front matter of chapters/<NN>-<slug>.md."""
+
+    title: str = Field(min_length=1)
+    match: ChapterMatch = ChapterMatch()
+    include: list[str] = []
+    exclude: list[str] = []
+    questions: list[str] = []
+
+
+TermKind = Literal["place", "person", "organisation", "agreement", "event", "weapon", "concept"]
+
+
+class TermName(Strict):
+    """One of a term's names, and who uses it (contested names sit side by side)."""
+
+    name: str = Field(min_length=1)
+    used_by: str | None = None
+
+
+class Term(Strict):
+    """One entry of glossary.yaml."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    term: str = Field(min_length=1)
+    kind: TermKind
+    names: list[TermName] = []
+    aliases: list[str] = []
+    definition: str = Field(min_length=1)
+    see: list[str] = []
+    link: Literal["first", "all", "none"] = "first"
+
+    def all_names(self) -> list[str]:
+        """The term, its names and its aliases, without repeats, in glossary order."""
+        seen: dict[str, None] = {self.term: None}
+        for name in self.names:
+            seen.setdefault(name.name, None)
+        for alias in self.aliases:
+            seen.setdefault(alias, None)
+        return list(seen)
+
+
+class Edition(Strict):
+    """editions/<n>.yaml: one released edition."""
+
+    edition: int = Field(ge=1)
+    released: dt.date
+    note: str | None = None
+    sources: dict[str, str] = {}

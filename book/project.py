@@ -1,0 +1,363 @@
+"""Load a project folder into one `Project`, collecting every problem before stopping."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from book.errors import Diagnostic, ProjectError
+from book.files import Located, line_of, load_yaml, read_text, split_front_matter, validate
+from book.models import ID_RE, ArticleMeta, BookConfig, ChapterSpec, Edition, Outlet, Term
+
+CHAPTER_FILE = re.compile(r"^(?:\d+-)?(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+_BLOCKS = MarkdownIt("commonmark")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One paragraph, block quote or list of an article, addressed as `<article-id>:<n>`."""
+
+    article_id: str
+    number: int
+    text: str
+    line: int
+
+    @property
+    def ref(self) -> str:
+        return f"{self.article_id}:{self.number}"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source article: its front matter and its passages, word for word."""
+
+    id: str
+    meta: ArticleMeta
+    body: str
+    passages: tuple[Passage, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One themed chapter: its rules and the editor's introduction."""
+
+    slug: str
+    spec: ChapterSpec
+    intro: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Project:
+    """A whole, valid book project."""
+
+    root: Path
+    config: BookConfig
+    outlets: dict[str, Outlet]
+    articles: tuple[Article, ...]
+    chapters: tuple[Chapter, ...]
+    glossary: tuple[Term, ...]
+    editions: tuple[Edition, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+    _articles: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        self._articles.update({article.id: article for article in self.articles})
+
+    @property
+    def identifier(self) -> str:
+        """book.yaml's identifier, or a stable one derived from the title."""
+        return self.config.identifier or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, self.config.title)}"
+
+    def article(self, article_id: str) -> Article:
+        return self._articles[article_id]
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        return tuple(passage for article in self.articles for passage in article.passages)
+
+
+@dataclass
+class _Parsed:
+    """A validated model with what is needed to point at its lines later."""
+
+    model: Any
+    data: Any
+    where: Located
+    first_line: int
+
+    def line(self, *loc) -> int:
+        return line_of(self.data, loc, self.first_line)
+
+
+def split_passages(body: str, first_line: int) -> tuple[tuple[str, int], ...]:
+    """The body's top-level blocks as (Markdown source, line), in order."""
+    lines = body.split("\n")
+    blocks = []
+    for token in _BLOCKS.parse(body):
+        if token.level != 0 or token.map is None or token.nesting == -1 or token.type == "hr":
+            continue
+        start, end = token.map
+        text = "\n".join(lines[start:end]).strip()
+        if text:
+            blocks.append((text, first_line + start))
+    return tuple(blocks)
+
+
+def load(root: Path, strict: bool = False) -> Project:
+    """The project in `root`; raises ProjectError naming every problem (warnings too with `strict`)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ProjectError(f"{root}: no such folder")
+    if not (root / "book.yaml").is_file():
+        raise ProjectError(f"{root}: not a book project (no book.yaml)")
+    found: list[Located] = []
+    config = _load_yaml_file(root, "book.yaml", BookConfig, found)
+    outlets = _load_outlets(root, found)
+    glossary = _load_glossary(root, found)
+    articles = _load_articles(root, found)
+    chapters = _load_chapters(root, found)
+    editions = _load_editions(root, found)
+    checks = Located("")
+    found.append(checks)
+    if config and config.model is not None:
+        chapters = _order_chapters(config, chapters, found)
+    _check_references(outlets, glossary, articles, chapters, found)
+    diagnostics = sorted(d for where in found for d in where.diagnostics)
+    errors = [d for d in diagnostics if d.severity == "error" or strict]
+    if errors or config is None or config.model is None:
+        raise ProjectError(f"{len(errors)} problem(s) in {root}", tuple(diagnostics))
+    return Project(
+        root=root.resolve(),
+        config=config.model,
+        outlets={name: parsed.model for name, parsed in (outlets or {}).items()},
+        articles=tuple(parsed.model for parsed in articles),
+        chapters=tuple(parsed.model for parsed in chapters),
+        glossary=tuple(parsed.model for parsed in glossary),
+        editions=tuple(sorted((parsed.model for parsed in editions), key=lambda e: e.edition)),
+        warnings=tuple(diagnostics),
+    )
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _load_yaml_file(root: Path, rel: str, model, found: list[Located]) -> _Parsed | None:
+    where = Located(rel)
+    found.append(where)
+    text = read_text(root / rel, where)
+    if text is None:
+        return None
+    data = load_yaml(text, where)
+    if where.diagnostics:
+        return None
+    return _Parsed(validate(model, data, where), data, where, 1)
+
+
+def _load_outlets(root: Path, found: list[Located]) -> dict[str, _Parsed] | None:
+    rel = "corpus/outlets.yaml"
+    where = Located(rel)
+    found.append(where)
+    if not (root / rel).is_file():
+        return {}
+    text = read_text(root / rel, where)
+    data = load_yaml(text, where) if text is not None else None
+    if where.diagnostics:
+        return None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        where.error(1, "expected a mapping of outlet names to {country, kind, perspective}")
+        return None
+    outlets = {}
+    for name in data:
+        line = line_of(data, (name,))
+        outlet = validate(Outlet, data[name] if data[name] is not None else {}, where, line, (name,))
+        if outlet is None:
+            continue
+        outlets[str(name)] = _Parsed(outlet, data, where, 1)
+        missing = [key for key in ("country", "kind", "perspective") if getattr(outlet, key) is None]
+        if missing:
+            where.warning(line, f"outlet '{name}' has no {', '.join(missing)}: fill in what the outlet is")
+    return outlets
+
+
+def _load_glossary(root: Path, found: list[Located]) -> list[_Parsed]:
+    rel = "glossary.yaml"
+    if not (root / rel).is_file():
+        return []
+    where = Located(rel)
+    found.append(where)
+    text = read_text(root / rel, where)
+    data = load_yaml(text, where) if text is not None else None
+    if where.diagnostics or data is None:
+        return []
+    if not isinstance(data, list):
+        where.error(1, "expected a list of glossary entries (each starting with '- id: …')")
+        return []
+    terms, seen = [], {}
+    for index, entry in enumerate(data):
+        line = line_of(data, (index,))
+        term = validate(Term, entry, where, line) if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            where.error(line, "a glossary entry must be a mapping with id, term, kind and definition")
+        if term is None:
+            continue
+        if term.id in seen:
+            where.error(line, f"duplicate glossary id '{term.id}' (first at line {seen[term.id]})")
+            continue
+        seen[term.id] = line
+        terms.append(_Parsed(term, entry, where, line))
+    return terms
+
+
+def _load_articles(root: Path, found: list[Located]) -> list[_Parsed]:
+    articles = []
+    for path in sorted((root / "corpus").glob("*.md")):
+        where = Located(_rel(root, path))
+        found.append(where)
+        if not ID_RE.match(path.stem):
+            where.error(1, f"article id '{path.stem}' must be lower-case letters, digits and single hyphens")
+            continue
+        parsed = _load_front_matter_file(path, ArticleMeta, where)
+        if parsed is None:
+            continue
+        meta, data, body, body_line = parsed
+        if meta.date is None:
+            where.warning(line_of(data, ("date",), 2), "no date: the book will cite it as 'n.d.'")
+        if meta.outlet is None:
+            where.warning(line_of(data, ("outlet",), 2), "no outlet: the book will cite it as 'outlet not named'")
+        blocks = split_passages(body, body_line)
+        if not blocks:
+            where.error(body_line - 1, "the article has no text after its front matter")
+        passages = tuple(Passage(path.stem, n, text, line) for n, (text, line) in enumerate(blocks, 1))
+        article = Article(path.stem, meta, body, passages, where.rel)
+        articles.append(_Parsed(article, data, where, 2))
+    return articles
+
+
+def _load_front_matter_file(path: Path, model, where: Located):
+    text = read_text(path, where)
+    if text is None:
+        return None
+    split = split_front_matter(text, where)
+    if split is None:
+        return None
+    yaml_text, body, body_line = split
+    data = load_yaml(yaml_text, where, first_line=2)
+    if data is None and not where.diagnostics:
+        where.error(1, "empty front matter: at least 'title' is required")
+        return None
+    if where.diagnostics and any(d.severity == "error" for d in where.diagnostics):
+        return None
+    meta = validate(model, data, where, first_line=2)
+    if meta is None:
+        return None
+    return meta, data, body, body_line
+
+
+def _load_chapters(root: Path, found: list[Located]) -> list[_Parsed]:
+    chapters, seen = [], {}
+    for path in sorted((root / "chapters").glob("*.md")):
+        where = Located(_rel(root, path))
+        found.append(where)
+        name = CHAPTER_FILE.match(path.stem)
+        if not name:
+            where.error(1, f"chapter file name '{path.name}' must be <NN>-<slug>.md (lower-case a-z, 0-9, hyphens)")
+            continue
+        slug = name["slug"]
+        if slug in seen:
+            where.error(1, f"duplicate chapter slug '{slug}' (also {seen[slug]})")
+            continue
+        seen[slug] = where.rel
+        parsed = _load_front_matter_file(path, ChapterSpec, where)
+        if parsed is None:
+            continue
+        spec, data, body, _ = parsed
+        chapters.append(_Parsed(Chapter(slug, spec, body.strip(), where.rel), data, where, 2))
+    return chapters
+
+
+def _load_editions(root: Path, found: list[Located]) -> list[_Parsed]:
+    editions = []
+    for path in sorted((root / "editions").glob("*.yaml")):
+        parsed = _load_yaml_file(root, _rel(root, path), Edition, found)
+        if parsed is None or parsed.model is None:
+            continue
+        if path.stem != str(parsed.model.edition):
+            parsed.where.error(parsed.line("edition"), f"edition {parsed.model.edition} must be stored as editions/{parsed.model.edition}.yaml")
+            continue
+        editions.append(parsed)
+    return editions
+
+
+def _order_chapters(config: _Parsed, chapters: list[_Parsed], found: list[Located]) -> list[_Parsed]:
+    order = config.model.chapters
+    if order is None:
+        return chapters
+    by_slug = {parsed.model.slug: parsed for parsed in chapters}
+    ordered = []
+    for index, slug in enumerate(order):
+        if slug not in by_slug:
+            config.where.error(config.line("chapters", index), f"chapters: no chapter '{slug}' in chapters/")
+        elif by_slug[slug] in ordered:
+            config.where.error(config.line("chapters", index), f"chapters: '{slug}' is listed twice")
+        else:
+            ordered.append(by_slug[slug])
+    for parsed in chapters:
+        if parsed not in ordered:
+            parsed.where.error(1, f"chapter '{parsed.model.slug}' is not listed in book.yaml 'chapters:'; add it or remove the file")
+    return ordered
+
+
+def _check_references(outlets, glossary, articles, chapters, found) -> None:
+    term_ids = {parsed.model.id for parsed in glossary}
+    for parsed in glossary:
+        for index, target in enumerate(parsed.model.see):
+            if target not in term_ids:
+                parsed.where.error(parsed.line("see", index), f"see: unknown glossary id '{target}'")
+    _check_names(glossary)
+    passages = {parsed.model.id: len(parsed.model.passages) for parsed in articles}
+    for parsed in articles:
+        outlet = parsed.model.meta.outlet
+        if outlet is not None and outlets is not None and outlet not in outlets:
+            parsed.where.error(parsed.line("outlet"), f"outlet '{outlet}' is not in corpus/outlets.yaml")
+    for parsed in chapters:
+        spec = parsed.model.spec
+        for index, term in enumerate(spec.match.terms):
+            if term not in term_ids:
+                parsed.where.error(parsed.line("match", "terms", index), f"match.terms: unknown glossary id '{term}'")
+        for key in ("include", "exclude"):
+            for index, ref in enumerate(getattr(spec, key)):
+                problem = _ref_problem(ref, passages)
+                if problem:
+                    parsed.where.error(parsed.line(key, index), f"{key}: {problem}")
+
+
+def _check_names(glossary) -> None:
+    """One name may belong to one entry only, or the matcher could not tell which is meant."""
+    owner: dict[str, str] = {}
+    for parsed in glossary:
+        term = parsed.model
+        for name in term.all_names():
+            claimed = owner.setdefault(name, term.id)
+            if claimed != term.id:
+                parsed.where.error(parsed.first_line, f"name '{name}' of '{term.id}' is already a name of '{claimed}'")
+
+
+def _ref_problem(ref: str, passages: dict[str, int]) -> str | None:
+    article_id, _, number = ref.partition(":")
+    if article_id not in passages:
+        return f"no article '{article_id}' in corpus/"
+    if not number:
+        return None
+    if not number.isdigit() or not 1 <= int(number) <= passages[article_id]:
+        return f"'{ref}': article '{article_id}' has passages 1 to {passages[article_id]}"
+    return None

@@ -1,0 +1,1 @@
+"""Renderers: one book model, many outputs (HTML, PDF, EPUB)."""

@@ -1,0 +1,182 @@
+"""The book as the renderers see it: chapters → article groups → passages → parts.
+
+This is the contract between annotate (organise + glossary + citations + editions)
+and render (html, pdf, epub). Everything is frozen; renderers only read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TermMention:
+    """A linked mention of a glossary term inside a passage; `text` is the source's own words."""
+
+    term_id: str
+    text: str
+    anchor: str  # id of the mention itself, target of the glossary's back-links
+
+
+Part = str | TermMention  # a str part is trusted HTML rendered from the source's Markdown
+
+
+@dataclass(frozen=True)
+class PassageView:
+    """One passage, word for word, with its glossary links."""
+
+    ref: str  # "<article-id>:<n>"
+    anchor: str  # "<article-id>-<n>": stable between editions
+    parts: tuple[Part, ...]
+    text: str  # the plain text of the passage (no markup), as the reader sees it
+    gap_before: bool  # True when an earlier passage of the article is left out just before it
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Who said it, where and when; unknowns stay unknown ("n.d.", "outlet not named")."""
+
+    article_id: str
+    title: str
+    outlet: str | None
+    perspective: str | None
+    country: str | None
+    outlet_kind: str | None
+    date: dt.date | None
+    author: str | None
+    dateline: str | None
+    url: str | None
+
+    @property
+    def outlet_text(self) -> str:
+        return self.outlet or "outlet not named"
+
+    @property
+    def date_text(self) -> str:
+        return self.date.isoformat() if self.date else "n.d."
+
+
+@dataclass(frozen=True)
+class ArticleGroup:
+    """The passages of one article that a chapter quotes, with one citation."""
+
+    article_id: str
+    anchor: str  # "<chapter-slug>--<article-id>"
+    note_number: int  # citation footnote number, restarting at 1 in each chapter
+    citation: Citation
+    passages: tuple[PassageView, ...]
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    """How many of a chapter's passages come from one perspective."""
+
+    perspective: str  # "perspective not stated" when the outlet has none
+    passages: int
+
+
+@dataclass(frozen=True)
+class ChapterView:
+    slug: str
+    number: int  # 1-based position in the book
+    title: str
+    anchor: str  # "chapter-<slug>"
+    intro_html: str
+    groups: tuple[ArticleGroup, ...]
+    questions: tuple[str, ...]  # HTML
+    balance: tuple[BalanceRow, ...]
+    further: bool = False  # the final "Further reporting" chapter
+
+
+@dataclass(frozen=True)
+class TermUse:
+    """Where a glossary term is used: a chapter and the anchor of the mention."""
+
+    chapter_slug: str
+    chapter_title: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class TermName:
+    name: str
+    used_by: str | None
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    id: str
+    anchor: str  # "term-<id>"
+    term: str
+    kind: str
+    names: tuple[TermName, ...]  # contested or alternative names, glossary order, none preferred
+    aliases: tuple[str, ...]
+    definition_html: str
+    see: tuple[tuple[str, str], ...]  # (term id, term) cross-references
+    uses: tuple[TermUse, ...]
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    citation: Citation
+    anchor: str  # "source-<article-id>"
+    quoted_in: tuple[tuple[str, str, str], ...]  # (chapter slug, chapter title, group anchor)
+
+
+@dataclass(frozen=True)
+class OutletSources:
+    outlet: str  # "outlet not named" for articles without one
+    perspective: str | None
+    country: str | None
+    kind: str | None
+    entries: tuple[SourceEntry, ...]
+
+
+@dataclass(frozen=True)
+class ChangedArticle:
+    article_id: str
+    title: str
+    anchor: str | None  # where it is quoted now (None when removed)
+    what: str  # "added" | "text changed" | "metadata changed" | "removed"
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    number: int
+    date: dt.date
+    draft: bool
+    note: str | None
+
+    @property
+    def label(self) -> str:
+        return f"Edition {self.number}" + (" (draft)" if self.draft else "")
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed since the previous edition; `previous` is None for the first edition."""
+
+    previous: int | None
+    added: tuple[ChangedArticle, ...] = ()
+    changed: tuple[ChangedArticle, ...] = ()
+    removed: tuple[ChangedArticle, ...] = ()
+
+
+@dataclass(frozen=True)
+class Book:
+    title: str
+    subtitle: str | None
+    language: str
+    editors: tuple[str, ...]
+    publisher: str | None
+    rights: str | None
+    identifier: str
+    page_size: str  # "A4" | "Letter"
+    edition: EditionInfo
+    date_range: tuple[dt.date, dt.date] | None  # earliest and latest dated source
+    chapters: tuple[ChapterView, ...]
+    glossary: tuple[GlossaryEntry, ...]
+    sources: tuple[OutletSources, ...]
+    changes: Changes
+    slug: str  # file-name stem for outputs, e.g. "nagorno-karabakh-2020"
