@@ -91,8 +91,11 @@ def split_front_matter(text: str, where: Located) -> tuple[str, str, int] | None
 
 
 def line_of(data: Any, loc: tuple, first_line: int = 1) -> int:
-    """The line of the value at `loc` inside parsed YAML (the nearest known line)."""
-    line = 0
+    """The line of the value at `loc` inside parsed YAML (the nearest known line).
+
+    `first_line` is the file line where the YAML text starts (2 for front matter).
+    """
+    line = data.lc.line if isinstance(data, (CommentedMap, CommentedSeq)) else 0
     node = data
     for key in loc:
         if isinstance(node, CommentedMap) and key in node:

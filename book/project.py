@@ -136,7 +136,7 @@ def load(root: Path, strict: bool = False) -> Project:
     return Project(
         root=root.resolve(),
         config=config.model,
-        outlets={name: parsed.model for name, parsed in (outlets or {}).items()},
+        outlets={name: parsed.model for name, parsed in (outlets or {}).items() if parsed},
         articles=tuple(parsed.model for parsed in articles),
         chapters=tuple(parsed.model for parsed in chapters),
         glossary=tuple(parsed.model for parsed in glossary),
@@ -179,8 +179,10 @@ def _load_outlets(root: Path, found: list[Located]) -> dict[str, _Parsed] | None
     outlets = {}
     for name in data:
         line = line_of(data, (name,))
-        outlet = validate(Outlet, data[name] if data[name] is not None else {}, where, line, (name,))
+        entry = data[name] if data[name] is not None else {}
+        outlet = validate(Outlet, entry, where, 1 if entry else line, (name,))
         if outlet is None:
+            outlets[str(name)] = None  # invalid, but known: articles naming it are not errors too
             continue
         outlets[str(name)] = _Parsed(outlet, data, where, 1)
         missing = [key for key in ("country", "kind", "perspective") if getattr(outlet, key) is None]
@@ -205,7 +207,7 @@ def _load_glossary(root: Path, found: list[Located]) -> list[_Parsed]:
     terms, seen = [], {}
     for index, entry in enumerate(data):
         line = line_of(data, (index,))
-        term = validate(Term, entry, where, line) if isinstance(entry, dict) else None
+        term = validate(Term, entry, where) if isinstance(entry, dict) else None
         if not isinstance(entry, dict):
             where.error(line, "a glossary entry must be a mapping with id, term, kind and definition")
         if term is None:
@@ -214,7 +216,7 @@ def _load_glossary(root: Path, found: list[Located]) -> list[_Parsed]:
             where.error(line, f"duplicate glossary id '{term.id}' (first at line {seen[term.id]})")
             continue
         seen[term.id] = line
-        terms.append(_Parsed(term, entry, where, line))
+        terms.append(_Parsed(term, entry, where, 1))
     return terms
 
 
@@ -349,7 +351,7 @@ def _check_names(glossary) -> None:
         for name in term.all_names():
             claimed = owner.setdefault(name, term.id)
             if claimed != term.id:
-                parsed.where.error(parsed.first_line, f"name '{name}' of '{term.id}' is already a name of '{claimed}'")
+                parsed.where.error(parsed.line(), f"name '{name}' of '{term.id}' is already a name of '{claimed}'")
 
 
 def _ref_problem(ref: str, passages: dict[str, int]) -> str | None:
