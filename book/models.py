@@ -15,7 +15,7 @@ ID_RE = re.compile(ID_PATTERN)
 class Strict(BaseModel):
     """Base for file contracts: unknown keys are errors, objects are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True)
 
 
 class BookConfig(Strict):

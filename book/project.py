@@ -132,7 +132,8 @@ def load(root: Path, strict: bool = False) -> Project:
     diagnostics = sorted(d for where in found for d in where.diagnostics)
     errors = [d for d in diagnostics if d.severity == "error" or strict]
     if errors or config is None or config.model is None:
-        raise ProjectError(f"{len(errors)} problem(s) in {root}", tuple(diagnostics))
+        warnings = len(diagnostics) - len(errors)
+        raise ProjectError(f"{root}: {_count(len(errors), 'error')}, {_count(warnings, 'warning')}", tuple(diagnostics))
     return Project(
         root=root.resolve(),
         config=config.model,
@@ -143,6 +144,10 @@ def load(root: Path, strict: bool = False) -> Project:
         editions=tuple(sorted((parsed.model for parsed in editions), key=lambda e: e.edition)),
         warnings=tuple(diagnostics),
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def _rel(root: Path, path: Path) -> str:

@@ -180,3 +180,23 @@ def test_missing_folder_and_non_project(tmp_path):
     assert "no such folder" in check(tmp_path / "nowhere").output
     result = check(tmp_path)
     assert result.exit_code == 1 and "not a book project (no book.yaml)" in result.output
+
+
+def test_broken_project_reports_all_its_defects_in_file_order():
+    result = check(ROOT / "tests/projects/broken")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:5] == [
+        "book.yaml:7: error: page_size: Input should be 'A4' or 'Letter'",
+        "chapters/02-talks.md:6: error: unknown key 'min_scroe'",
+        "corpus/southwire-2021-03-05-talks.md:4: error: date: Input should be a valid date or datetime, day value is outside expected range",
+        "corpus/undated-letter.md:3: warning: no outlet: the book will cite it as 'outlet not named'",
+        "corpus/undated-letter.md:4: warning: no date: the book will cite it as 'n.d.'",
+    ]
+    assert "glossary.yaml:9: error: see: unknown glossary id 'dams'" in result.output
+    assert result.output.rstrip().endswith("invalid project: " + str(ROOT / "tests/projects/broken") + ": 4 errors, 2 warnings")
+
+
+def test_numbers_in_yaml_are_read_as_text_where_text_is_expected(project_copy):
+    project = project_copy("minimal")
+    edit(project / "chapters/02-talks.md", "keywords: [negotiat*, talks, meet]", "keywords: [negotiat*, talks, meet, 1994]")
+    assert load(project).chapters[1].spec.match.keywords[-1] == "1994"
