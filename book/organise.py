@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
-from book.project import Project
+from markdown_it import MarkdownIt
+
+from book.models import Term
+from book.project import Article, Chapter, Passage, Project
 
 FURTHER = "further"  # slug of the final "Further reporting" chapter
+FURTHER_TITLE = "Further reporting"
+FURTHER_INTRO = (
+    "The sources in this chapter did not match any of the book's themes closely enough "
+    "to be placed in a themed chapter. They are printed here in full so that every source "
+    "in the collection can be read."
+)
+NO_PERSPECTIVE = "perspective not stated"
+NO_OUTLET = "outlet not named"
+
+_MARKDOWN = MarkdownIt("commonmark")
 
 
 @dataclass(frozen=True)
@@ -17,6 +34,7 @@ class Decision:
     chapter: str  # a chapter slug, or FURTHER
     scores: dict[str, int]  # chapter slug → score (chapters with score 0 may be left out)
     reason: str
+    rule: str = "score"  # "include" | "score" | "article" (stayed with its article) | "further"
 
 
 @dataclass(frozen=True)
@@ -36,11 +54,230 @@ class Plan:
     chapters: tuple[PlannedChapter, ...]
     decisions: tuple[Decision, ...]
 
+    def chapter_of(self, ref: str) -> str:
+        """The slug of the chapter that holds passage `ref`."""
+        return next(d.chapter for d in self.decisions if d.ref == ref)
+
+
+# --- matching ---------------------------------------------------------------------------
+
+
+def plain_text(markdown: str) -> str:
+    """The words a reader sees in a passage: Markdown syntax, links and inline HTML removed."""
+    words: list[str] = []
+    for token in _MARKDOWN.parse(markdown):
+        if token.type == "inline":
+            words.append("".join(_inline_text(child) for child in token.children or ()))
+        elif token.type in ("code_block", "fence"):
+            words.append(token.content)
+    return "\n".join(words)
+
+
+def _inline_text(token) -> str:
+    if token.type in ("text", "code_inline"):
+        return token.content
+    if token.type in ("softbreak", "hardbreak"):
+        return "\n"
+    if token.type == "image":
+        return "".join(_inline_text(child) for child in token.children or ())
+    return ""
+
+
+def keyword_pattern(keyword: str) -> str:
+    """A keyword as a regex: whole words, any whitespace inside a phrase, trailing `*` a prefix."""
+    keyword = keyword.strip()
+    prefix = keyword.endswith("*")
+    words = keyword.rstrip("*").split()
+    body = r"\s+".join(re.escape(word) for word in words)
+    return rf"(?<!\w){body}" + (r"\w*" if prefix else r"(?!\w)")
+
+
+class ChapterMatcher:
+    """One compiled pattern for all of a chapter's keywords and its glossary terms' names."""
+
+    def __init__(self, keywords: list[str], names: list[str]):
+        patterns = {keyword_pattern(keyword): len(keyword) for keyword in keywords}
+        for name in names:
+            patterns.setdefault(keyword_pattern(name.replace("*", r"\*")), len(name))
+        # Longest first: "humanitarian truce" is one mention, not also a mention of "truce".
+        ordered = sorted(patterns, key=lambda pattern: (-patterns[pattern], pattern))
+        self.pattern = re.compile("|".join(ordered), re.IGNORECASE) if ordered else None
+
+    def score(self, text: str) -> int:
+        """How many times the chapter's keywords and names occur in `text` (no overlaps)."""
+        if self.pattern is None:
+            return 0
+        return sum(1 for _ in self.pattern.finditer(text))
+
+    def matches(self, text: str) -> list[str]:
+        return [match.group(0) for match in self.pattern.finditer(text)] if self.pattern else []
+
+
+def chapter_matcher(chapter: Chapter, glossary: dict[str, Term]) -> ChapterMatcher:
+    """The matcher for `chapter`: its keywords and every name of its `match.terms`."""
+    names = [name for term_id in chapter.spec.match.terms if term_id in glossary
+             for name in glossary[term_id].all_names()]
+    return ChapterMatcher(chapter.spec.match.keywords, names)
+
+
+def score_passages(project: Project) -> dict[str, dict[str, int]]:
+    """ref → {chapter slug → score}, every chapter in book order."""
+    glossary = {term.id: term for term in project.glossary}
+    matchers = [(chapter.slug, chapter_matcher(chapter, glossary)) for chapter in project.chapters]
+    scores = {}
+    for passage in project.passages:
+        text = plain_text(passage.text)
+        scores[passage.ref] = {slug: matcher.score(text) for slug, matcher in matchers}
+    return scores
+
+
+# --- pins -----------------------------------------------------------------------------
+
+
+def _covers(entry: str, passage: Passage) -> int:
+    """0 if `entry` does not name `passage`; 1 if it names its article; 2 if it names the passage."""
+    if entry == passage.ref:
+        return 2
+    return 1 if entry == passage.article_id else 0
+
+
+def _pin_level(entries: list[str], passage: Passage) -> int:
+    return max((_covers(entry, passage) for entry in entries), default=0)
+
+
+def _pins(chapter: Chapter, passage: Passage) -> tuple[bool, bool]:
+    """(included, excluded) by this chapter; the more specific entry wins, exclude on a tie."""
+    include = _pin_level(chapter.spec.include, passage)
+    exclude = _pin_level(chapter.spec.exclude, passage)
+    return include > exclude, exclude > 0 and exclude >= include
+
+
+# --- assignment -----------------------------------------------------------------------
+
 
 def organise(project: Project) -> Plan:
     """Every passage of the corpus in exactly one chapter (DESIGN §3 stage 3)."""
-    raise NotImplementedError
+    chapters = project.chapters
+    order = {chapter.slug: index for index, chapter in enumerate(chapters)}
+    min_scores = {chapter.slug: chapter.spec.match.min_score for chapter in chapters}
+    all_scores = score_passages(project)
+    decisions: dict[str, Decision] = {}
+    for article in project.articles:
+        settled: dict[str, Decision] = {}
+        loose: list[tuple[Passage, set[str]]] = []
+        for passage in article.passages:
+            scores = all_scores[passage.ref]
+            pins = {chapter.slug: _pins(chapter, passage) for chapter in chapters}
+            excluded = {slug for slug, (_, out) in pins.items() if out}
+            decision = _pinned(passage, scores, pins) or _scored(passage, scores, excluded, min_scores)
+            if decision:
+                settled[passage.ref] = decision
+            else:
+                loose.append((passage, excluded))
+        for passage, excluded in loose:
+            settled[passage.ref] = _stay_with_article(passage, all_scores[passage.ref], settled, excluded, order)
+        decisions.update(settled)
+    ordered = tuple(decisions[passage.ref] for passage in project.passages)
+    return Plan(_planned_chapters(project, ordered), ordered)
 
 
-def print_report(project_dir, as_json: bool = False) -> None:
-    raise NotImplementedError
+def _pinned(passage: Passage, scores: dict[str, int], pins: dict[str, tuple[bool, bool]]) -> Decision | None:
+    included = [slug for slug, (into, _) in pins.items() if into]
+    if not included:
+        return None
+    first, others = included[0], included[1:]
+    reason = f"pinned by include in '{first}'"
+    if others:
+        reason += f" (also included by {_names(others)}: the earlier chapter wins)"
+    return Decision(passage.ref, first, scores, reason, "include")
+
+
+def _scored(passage: Passage, scores: dict[str, int], excluded: set[str], min_scores: dict[str, int]) -> Decision | None:
+    candidates = [slug for slug in scores if slug not in excluded and scores[slug] >= min_scores[slug]]
+    if not candidates:
+        return None
+    best = max(scores[slug] for slug in candidates)
+    tied = [slug for slug in candidates if scores[slug] == best]  # in book order
+    winner = tied[0]
+    reason = f"highest score {best} (min_score {min_scores[winner]})"
+    if len(tied) > 1:
+        reason += f"; tied with {_names(tied[1:])}: the earlier chapter wins"
+    passed_over = sorted(slug for slug in excluded if scores[slug] >= min_scores[slug] and scores[slug] >= best)
+    if passed_over:
+        reason += f"; excluded from {_names(passed_over)}"
+    return Decision(passage.ref, winner, scores, reason)
+
+
+def _stay_with_article(passage: Passage, scores: dict[str, int], settled: dict[str, Decision],
+                       excluded: set[str], order: dict[str, int]) -> Decision:
+    held = Counter(decision.chapter for decision in settled.values() if decision.rule in ("include", "score"))
+    total = sum(held.values())
+    if not total:
+        return Decision(passage.ref, FURTHER, scores,
+                        "no passage of its article reaches any chapter's min_score", "further")
+    allowed = [slug for slug in held if slug not in excluded]
+    if not allowed:
+        return Decision(passage.ref, FURTHER, scores,
+                        "below every min_score, and excluded from every chapter holding its article", "further")
+    home = min(allowed, key=lambda slug: (-held[slug], order[slug]))
+    reason = (f"below every min_score: stays with its article "
+              f"({held[home]} of its {total} placed passage{'s' * (total != 1)} are in '{home}')")
+    return Decision(passage.ref, home, scores, reason, "article")
+
+
+def _names(slugs: list[str]) -> str:
+    return ", ".join(f"'{slug}'" for slug in slugs)
+
+
+def article_order(article: Article) -> tuple:
+    """Date order, undated last, then by id so that the book is the same every time."""
+    return (article.meta.date is None, article.meta.date or dt.date.min, article.id)
+
+
+def _planned_chapters(project: Project, decisions: tuple[Decision, ...]) -> tuple[PlannedChapter, ...]:
+    by_chapter: dict[str, list[str]] = {}
+    for decision in decisions:
+        by_chapter.setdefault(decision.chapter, []).append(decision.ref)
+    planned = [
+        PlannedChapter(chapter.slug, chapter.spec.title, chapter.intro, tuple(chapter.spec.questions),
+                       _book_order(project, by_chapter.get(chapter.slug, [])))
+        for chapter in project.chapters
+    ]
+    if by_chapter.get(FURTHER):
+        planned.append(PlannedChapter(FURTHER, FURTHER_TITLE, FURTHER_INTRO, (),
+                                      _book_order(project, by_chapter[FURTHER]), further=True))
+    return tuple(planned)
+
+
+def _book_order(project: Project, refs: list[str]) -> tuple[str, ...]:
+    """Passages grouped by article, articles in date order, passages in source order."""
+    def key(ref: str):
+        article_id, _, number = ref.rpartition(":")
+        return article_order(project.article(article_id)), int(number)
+
+    return tuple(sorted(refs, key=key))
+
+
+# --- outlet balance -------------------------------------------------------------------
+
+
+def perspective_of(project: Project, article: Article) -> str:
+    """The perspective of the article's outlet, as readers see it next to a citation."""
+    outlet = article.meta.outlet
+    if outlet is None:
+        return NO_OUTLET
+    found = project.outlets.get(outlet)
+    return (found.perspective if found and found.perspective else NO_PERSPECTIVE)
+
+
+def outlet_balance(project: Project, refs: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """(perspective, passages) for a chapter's passages, most passages first, then by name."""
+    counts = Counter(perspective_of(project, project.article(ref.rpartition(":")[0])) for ref in refs)
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def print_report(project_dir: Path | str, as_json: bool = False) -> None:
+    """`book report`: every decision with its reason, as a table or as JSON."""
+    from book.report import print_report as show
+
+    show(Path(project_dir), as_json=as_json)

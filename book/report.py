@@ -1,0 +1,121 @@
+"""`book report`: how passages were assigned to chapters, and why (a Rich table, or JSON)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from book.organise import FURTHER, ChapterMatcher, Plan, organise, outlet_balance, plain_text
+from book.project import Project, load
+
+
+def report_data(project: Project, plan: Plan) -> dict:
+    """The report as plain data: DESIGN §2's `passages`, plus chapters, fall-through, balance, glossary use."""
+    chapter_of = {decision.ref: decision.chapter for decision in plan.decisions}
+    return {
+        "passages": [
+            {"ref": d.ref, "chapter": d.chapter, "scores": dict(d.scores), "reason": d.reason}
+            for d in plan.decisions
+        ],
+        "chapters": [
+            {"slug": c.slug, "title": c.title, "passages": len(c.refs),
+             "articles": list(dict.fromkeys(ref.rpartition(":")[0] for ref in c.refs)), "refs": list(c.refs)}
+            for c in plan.chapters
+        ],
+        "fell_through": [
+            {"ref": d.ref, "chapter": d.chapter, "reason": d.reason}
+            for d in plan.decisions if d.rule in ("article", "further")
+        ],
+        "outlet_balance": {c.slug: dict(outlet_balance(project, c.refs)) for c in plan.chapters},
+        "glossary_use": glossary_use(project, chapter_of),
+    }
+
+
+def glossary_use(project: Project, chapter_of: dict[str, str]) -> dict[str, dict[str, int]]:
+    """term id → {chapter slug → mentions of any of its names}; unused terms map to {}."""
+    uses: dict[str, dict[str, int]] = {}
+    texts = [(chapter_of[p.ref], plain_text(p.text)) for p in project.passages]
+    for term in project.glossary:
+        matcher = ChapterMatcher([], term.all_names())
+        counts: dict[str, int] = {}
+        for slug, text in texts:
+            found = matcher.score(text)
+            if found:
+                counts[slug] = counts.get(slug, 0) + found
+        uses[term.id] = counts
+    return uses
+
+
+def print_report(project_dir: Path, as_json: bool = False, console: Console | None = None) -> None:
+    """Load, organise and print; a load error surfaces as the usual ProjectError."""
+    project = load(project_dir)
+    plan = organise(project)
+    data = report_data(project, plan)
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    _print_tables(data, console or Console(highlight=False))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
+def _scores_text(scores: dict[str, int], chapter: str) -> str:
+    """Non-zero scores; the chapter the passage sits in is in bold."""
+    shown = [f"[bold]{slug} {score}[/bold]" if slug == chapter else f"{slug} {score}"
+             for slug, score in scores.items() if score]
+    return ", ".join(shown) or "—"
+
+
+def _print_tables(data: dict, console: Console) -> None:
+    decisions = {entry["ref"]: entry for entry in data["passages"]}
+    total = len(decisions)
+    console.print(f"[bold]{_count(total, 'passage')} in {_count(len(data['chapters']), 'chapter')}[/bold]")
+    for number, chapter in enumerate(data["chapters"], 1):
+        balance = ", ".join(f"{name} {count}" for name, count in data["outlet_balance"][chapter["slug"]].items())
+        table = Table(title=f"{number}. {chapter['title']} ({chapter['slug']}): {_count(chapter['passages'], 'passage')} "
+                            f"from {_count(len(chapter['articles']), 'article')}",
+                      caption=f"Outlet balance: {balance or 'none'}", title_justify="left",
+                      caption_justify="left", show_lines=False, expand=True)
+        table.add_column("passage", overflow="fold", ratio=4)
+        table.add_column("scores", ratio=3)
+        table.add_column("reason", ratio=4)
+        for ref in chapter["refs"]:
+            entry = decisions[ref]
+            table.add_row(ref, _scores_text(entry["scores"], entry["chapter"]), entry["reason"])
+        console.print(table)
+    _print_fell_through(data, console)
+    _print_glossary_use(data, console)
+
+
+def _print_fell_through(data: dict, console: Console) -> None:
+    fell = data["fell_through"]
+    further = sum(1 for entry in fell if entry["chapter"] == FURTHER)
+    console.print(f"\n[bold]Fell through:[/bold] {_count(len(fell), 'passage')} below every min_score "
+                  f"({len(fell) - further} stayed with their article, {further} in Further reporting)")
+    if not fell:
+        return
+    table = Table(show_header=True, expand=True)
+    table.add_column("passage", overflow="fold", ratio=4)
+    table.add_column("now in", overflow="fold", ratio=2)
+    table.add_column("reason", ratio=5)
+    for entry in fell:
+        table.add_row(entry["ref"], entry["chapter"], entry["reason"])
+    console.print(table)
+
+
+def _print_glossary_use(data: dict, console: Console) -> None:
+    uses = data["glossary_use"]
+    if not uses:
+        return
+    table = Table(title="Glossary use (mentions per chapter)", title_justify="left", expand=True)
+    table.add_column("term", no_wrap=True)
+    table.add_column("mentions")
+    for term_id, counts in uses.items():
+        text = ", ".join(f"{slug} {count}" for slug, count in counts.items()) or "[yellow]not used[/yellow]"
+        table.add_row(term_id, text)
+    console.print(table)
