@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
+import io
 import json
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from ruamel.yaml import YAML
+
+from book.errors import ReleaseError
+from book.files import write_atomic
 from book.models import Edition
-from book.project import Article, Project
+from book.project import Article, Project, load
 from book.render.model import EditionInfo
 
 
@@ -68,6 +76,48 @@ def current_edition(project: Project) -> EditionInfo:
     return EditionInfo(number=number, date=today(), draft=True, note=None)
 
 
-def release(project_dir, note: str | None = None) -> None:
-    """Record editions/<n>.yaml and build that edition (see issue 8)."""
-    raise NotImplementedError("book release is not implemented yet")
+def manifest(project: Project, number: int, note: str | None) -> str:
+    """The YAML text of editions/<number>.yaml for the project as it is now."""
+    edition = Edition(
+        edition=number,
+        released=today(),
+        note=note,
+        sources={article.id: fingerprint(article) for article in project.articles},
+    )
+    stream = io.StringIO()
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.dump(edition.model_dump(mode="json"), stream)
+    return stream.getvalue()
+
+
+def release(project_dir: Path, note: str | None = None) -> list[Path]:
+    """Record editions/<n>.yaml and build that edition; refuses on errors or when nothing changed."""
+    from book.pipeline import build
+
+    with project_lock(Path(project_dir)):
+        project = load(project_dir)
+        change = diff(project)
+        if change.previous is not None and not (change.added or change.changed or change.removed):
+            raise ReleaseError(f"nothing changed since edition {change.previous}: add or edit sources first")
+        number = (change.previous or 0) + 1
+        path = project.root / "editions" / f"{number}.yaml"
+        try:
+            write_atomic(path, manifest(project, number, note), overwrite=False)
+        except FileExistsError:
+            raise ReleaseError(f"editions/{number}.yaml already exists") from None
+        print(f"released edition {number}: editions/{number}.yaml ({len(project.articles)} sources)")
+    return build(project_dir)
+
+
+@contextlib.contextmanager
+def project_lock(project_dir: Path):
+    """Serialise commands that write editions/ or dist/ in one project (an advisory file lock)."""
+    lock_dir = Path(project_dir) / "dist"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with open(lock_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
