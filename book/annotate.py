@@ -1,0 +1,146 @@
+"""Plan → Book: glossary links, citations, sources, balance and changes, ready for the renderers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from book import editions
+from book.citations import balance, citation, sources
+from book.glossary import Linker, render_inline, render_markdown
+from book.organise import Plan, PlannedChapter
+from book.project import Project
+from book.render.model import (
+    ArticleGroup,
+    Book,
+    ChangedArticle,
+    Changes,
+    ChapterView,
+    EditionInfo,
+    GlossaryEntry,
+    PassageView,
+    TermName,
+    TermUse,
+)
+
+
+def annotate(project: Project, plan: Plan, edition: EditionInfo) -> Book:
+    """The book the renderers read (DESIGN §3 stage 4)."""
+    linker = Linker(project.glossary)
+    chapters = tuple(_chapter(project, planned, number, linker) for number, planned in enumerate(plan.chapters, 1))
+    quoted_in: dict[str, list[tuple[str, str, str]]] = {}
+    for chapter in chapters:
+        for group in chapter.groups:
+            quoted_in.setdefault(group.article_id, []).append((chapter.slug, chapter.title, group.anchor))
+    config = project.config
+    dates = sorted(article.meta.date for article in project.articles if article.meta.date)
+    return Book(
+        title=config.title,
+        subtitle=config.subtitle,
+        language=config.language,
+        editors=tuple(config.editors),
+        publisher=config.publisher,
+        rights=config.rights,
+        identifier=project.identifier,
+        page_size=config.page_size,
+        edition=edition,
+        date_range=(dates[0], dates[-1]) if dates else None,
+        chapters=chapters,
+        glossary=_glossary(project, chapters, linker),
+        sources=sources(project, quoted_in),
+        changes=_changes(project, quoted_in),
+        slug=slugify(config.title),
+    )
+
+
+def slugify(title: str) -> str:
+    """A file-name stem: lower-case a-z, 0-9 and single hyphens ("book" if nothing is left)."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "book"
+
+
+def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Linker) -> ChapterView:
+    linker.start_chapter(planned.slug)
+    order: list[str] = []
+    by_article: dict[str, list[int]] = {}
+    for ref in planned.refs:
+        article_id, _, n = ref.rpartition(":")
+        if article_id not in by_article:
+            order.append(article_id)
+        by_article.setdefault(article_id, []).append(int(n))
+    groups = tuple(
+        _group(project, planned.slug, article_id, by_article[article_id], note, linker)
+        for note, article_id in enumerate(order, 1)
+    )
+    return ChapterView(
+        slug=planned.slug,
+        number=number,
+        title=planned.title,
+        anchor=f"chapter-{planned.slug}",
+        intro_html=render_markdown(planned.intro),
+        groups=groups,
+        questions=tuple(render_inline(question) for question in planned.questions),
+        balance=balance(project, planned.refs),
+        further=planned.further,
+    )
+
+
+def _group(project: Project, slug: str, article_id: str, numbers: list[int], note: int, linker: Linker) -> ArticleGroup:
+    article = project.article(article_id)
+    views = []
+    previous = 0
+    for n in numbers:
+        passage = article.passages[n - 1]
+        anchor = f"{article_id}-{n}"
+        parts, text = linker.passage(passage.text, anchor)
+        views.append(PassageView(ref=passage.ref, anchor=anchor, parts=parts, text=text, gap_before=n != previous + 1))
+        previous = n
+    return ArticleGroup(
+        article_id=article_id,
+        anchor=f"{slug}--{article_id}",
+        note_number=note,
+        citation=citation(project, article),
+        passages=tuple(views),
+    )
+
+
+def _glossary(project: Project, chapters: tuple[ChapterView, ...], linker: Linker) -> tuple[GlossaryEntry, ...]:
+    terms = {term.id: term.term for term in project.glossary}
+    entries = []
+    for term in project.glossary:
+        uses = []
+        for chapter in chapters:
+            anchor = linker.use_anchor(term.id, chapter.slug)
+            if anchor:
+                uses.append(TermUse(chapter.slug, chapter.title, anchor))
+        entries.append(
+            GlossaryEntry(
+                id=term.id,
+                anchor=f"term-{term.id}",
+                term=term.term,
+                kind=term.kind,
+                names=tuple(TermName(name.name, name.used_by) for name in term.names),
+                aliases=tuple(term.aliases),
+                definition_html=render_markdown(term.definition),
+                see=tuple((target, terms.get(target, target)) for target in term.see),
+                uses=tuple(uses),
+            )
+        )
+    return tuple(sorted(entries, key=lambda entry: (entry.term.casefold(), entry.id)))
+
+
+def _changes(project: Project, quoted_in: dict[str, list[tuple[str, str, str]]]) -> Changes:
+    diff = editions.diff(project)
+    titles = {article.id: article.meta.title for article in project.articles}
+
+    def changed(article_id: str, what: str) -> ChangedArticle:
+        places = quoted_in.get(article_id)
+        anchor = places[0][2] if places and what != "removed" else None
+        return ChangedArticle(article_id, titles.get(article_id, article_id), anchor, what)
+
+    return Changes(
+        previous=diff.previous,
+        added=tuple(changed(i, "added") for i in diff.added),
+        changed=tuple(changed(i, "changed") for i in diff.changed),
+        removed=tuple(changed(i, "removed") for i in diff.removed),
+    )

@@ -1,0 +1,259 @@
+"""Glossary terms in passages: one matcher over every name, the linking policy, where terms are used."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+
+from book.errors import Diagnostic
+from book.files import Located, line_of, load_yaml, read_text
+from book.models import Term
+from book.render.model import Part, TermMention
+
+# Raw HTML in a source is shown as text, never passed through to the book.
+MARKDOWN = MarkdownIt("commonmark", {"html": False})
+_WORD = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Match:
+    """One occurrence of a glossary name in a text."""
+
+    term_id: str
+    start: int
+    end: int
+    text: str
+
+
+class Matcher:
+    """Every term, name and alias of a glossary in one index keyed by a name's first word.
+
+    Scanning a text looks each of its words up once and tries only the names that start
+    with that word, so the cost per passage does not grow with the size of the glossary.
+    At each place the longest name wins. A name with a capital letter matches only as
+    written; an all-lower-case name matches in any case. A name starts and ends at a word
+    boundary: a hyphen before a name is a boundary ("Azerbaijan-Karabakh" mentions
+    Karabakh) unless a longer name spans it ("Nagorno-Karabakh"), and a possessive after a
+    name is not part of it ("Kessa's" mentions Kessa).
+    """
+
+    def __init__(self, terms: tuple[Term, ...] | list[Term]):
+        self._index: dict[str, list[tuple[re.Pattern, int, str]]] = {}
+        seen: set[str] = set()
+        for term in terms:
+            for name in term.all_names():
+                name = " ".join(name.split())
+                first = _WORD.search(name)
+                if first is None or name in seen:
+                    continue
+                seen.add(name)
+                body = r"\s+".join(re.escape(word) for word in name.split(" "))
+                pattern = re.compile(body + r"(?!\w)", 0 if _has_capital(name) else re.IGNORECASE)
+                self._index.setdefault(first.group().casefold(), []).append((pattern, first.start(), term.id))
+
+    def find(self, text: str) -> list[Match]:
+        """The glossary names in `text`, left to right, never overlapping, longest at each place."""
+        found: list[Match] = []
+        end = 0
+        for word in _WORD.finditer(text):
+            if word.start() < end:
+                continue
+            best = None
+            for pattern, lead, term_id in self._index.get(word.group().casefold(), ()):
+                start = word.start() - lead
+                if start < end or (start and _WORD_CHAR.match(text, start - 1)):
+                    continue
+                match = pattern.match(text, start)
+                if match and match.start() == start and (best is None or match.end() > best.end):
+                    best = Match(term_id, start, match.end(), match.group())
+            if best is not None:
+                found.append(best)
+                end = best.end
+        return found
+
+
+def _has_capital(name: str) -> bool:
+    return any(char.isupper() for char in name)
+
+
+class Linker:
+    """Links mentions in one book, chapter by chapter, following each term's `link` policy."""
+
+    def __init__(self, terms: tuple[Term, ...]):
+        self.matcher = Matcher(terms)
+        self.policy = {term.id: term.link for term in terms}
+        self.counts: dict[str, int] = {}
+        self.chapter = ""
+        self.linked: set[str] = set()
+        self.linked_in: dict[str, dict[str, str]] = {}  # term id → chapter slug → first linked mention
+        self.seen_in: dict[str, dict[str, str]] = {}  # term id → chapter slug → first passage mentioning it
+
+    def start_chapter(self, slug: str) -> None:
+        self.chapter = slug
+        self.linked = set()
+
+    def passage(self, markdown: str, anchor: str) -> tuple[tuple[Part, ...], str]:
+        """The passage as HTML parts with its term mentions, and its plain text."""
+        tokens = MARKDOWN.parse(markdown)
+        out = _Parts()
+        _render(tokens, out, self, anchor)
+        parts = out.finish()
+        return parts, plain_text(_join(parts))
+
+    def mention(self, match: Match, passage_anchor: str) -> TermMention | None:
+        """A link for this occurrence, or None when the policy says plain text; the use is recorded."""
+        term_id = match.term_id
+        self.seen_in.setdefault(term_id, {}).setdefault(self.chapter, passage_anchor)
+        policy = self.policy[term_id]
+        if policy == "none" or (policy == "first" and term_id in self.linked):
+            return None
+        self.linked.add(term_id)
+        self.counts[term_id] = self.counts.get(term_id, 0) + 1
+        anchor = f"mention-{term_id}-{self.counts[term_id]}"
+        self.linked_in.setdefault(term_id, {}).setdefault(self.chapter, anchor)
+        return TermMention(term_id=term_id, text=match.text, anchor=anchor)
+
+    def note_unlinked(self, text: str, passage_anchor: str) -> None:
+        """Names inside another link are not linked, but they are still uses of the term."""
+        for match in self.matcher.find(text):
+            self.seen_in.setdefault(match.term_id, {}).setdefault(self.chapter, passage_anchor)
+
+    def use_anchor(self, term_id: str, chapter_slug: str) -> str | None:
+        """Where a chapter uses a term: its linked mention, else the first passage naming it."""
+        linked = self.linked_in.get(term_id, {}).get(chapter_slug)
+        return linked or self.seen_in.get(term_id, {}).get(chapter_slug)
+
+
+class _Parts:
+    """Collects HTML pieces and mentions, merging neighbouring HTML pieces."""
+
+    def __init__(self):
+        self.parts: list[Part] = []
+        self.html: list[str] = []
+
+    def add(self, part: Part) -> None:
+        if isinstance(part, str):
+            self.html.append(part)
+            return
+        self._flush()
+        self.parts.append(part)
+
+    def _flush(self) -> None:
+        if self.html:
+            self.parts.append("".join(self.html))
+            self.html = []
+
+    def finish(self) -> tuple[Part, ...]:
+        self._flush()
+        return tuple(self.parts)
+
+
+def _render(tokens: list[Token], out: _Parts, linker: Linker | None, anchor: str) -> None:
+    """markdown-it's own render loop, with term mentions cut out of the text tokens."""
+    renderer, options = MARKDOWN.renderer, MARKDOWN.options
+    depth = 0  # how deep inside a link (a Markdown link or an autolink) we are
+    for index, token in enumerate(tokens):
+        if token.type == "inline":
+            _render(token.children or [], out, linker, anchor)
+            continue
+        if token.type == "link_open":
+            depth += 1
+        elif token.type == "link_close":
+            depth -= 1
+        if token.type == "text" and linker is not None:
+            if depth:
+                linker.note_unlinked(token.content, anchor)
+            else:
+                _link_text(token.content, out, linker, anchor)
+            continue
+        rule = renderer.rules.get(token.type)
+        out.add(rule(tokens, index, options, {}) if rule else renderer.renderToken(tokens, index, options, {}))
+
+
+def _link_text(text: str, out: _Parts, linker: Linker, anchor: str) -> None:
+    position = 0
+    for match in linker.matcher.find(text):
+        mention = linker.mention(match, anchor)
+        if mention is None:
+            continue
+        out.add(escapeHtml(text[position : match.start]))
+        out.add(mention)
+        position = match.end
+    out.add(escapeHtml(text[position:]))
+
+
+def render_markdown(markdown: str) -> str:
+    """Markdown as HTML, raw HTML escaped, no glossary links (chapter intros, definitions)."""
+    return MARKDOWN.render(markdown)
+
+
+def render_inline(markdown: str) -> str:
+    """One line of Markdown as inline HTML (discussion questions)."""
+    return MARKDOWN.renderInline(markdown)
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+
+def plain_text(html: str) -> str:
+    """The text a reader sees in an HTML fragment: tags dropped, entities decoded."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.chunks)
+
+
+def _join(parts: tuple[Part, ...]) -> str:
+    return "".join(part if isinstance(part, str) else escapeHtml(part.text) for part in parts)
+
+
+def parts_text(parts: tuple[Part, ...]) -> str:
+    """The plain text of a passage's parts (a mention contributes its own words)."""
+    return plain_text(_join(parts))
+
+
+def passage_text(markdown: str) -> str:
+    """The plain text of one passage of Markdown."""
+    return plain_text(MARKDOWN.render(markdown))
+
+
+def unused_terms(project) -> tuple[Diagnostic, ...]:
+    """A warning at `glossary.yaml:<line>` for every entry no passage of the corpus mentions."""
+    if not project.glossary:
+        return ()
+    matcher = Matcher(project.glossary)
+    used = {match.term_id for passage in project.passages for match in matcher.find(passage_text(passage.text))}
+    lines = entry_lines(project.root)
+    return tuple(
+        Diagnostic("glossary.yaml", lines.get(term.id, 0), f"glossary entry '{term.id}' is never used in the corpus", "warning")
+        for term in project.glossary
+        if term.id not in used
+    )
+
+
+def entry_lines(root: Path) -> dict[str, int]:
+    """Glossary id → the line of glossary.yaml where its entry starts."""
+    path = Path(root) / "glossary.yaml"
+    where = Located("glossary.yaml")
+    text = read_text(path, where) if path.is_file() else None
+    data = load_yaml(text, where) if text is not None else None
+    if not isinstance(data, list):
+        return {}
+    return {
+        str(entry["id"]): line_of(data, (index,))
+        for index, entry in enumerate(data)
+        if isinstance(entry, dict) and "id" in entry
+    }
