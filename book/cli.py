@@ -77,11 +77,16 @@ def add(sources: tuple[str, ...], dry_run: bool, project_dir: Path) -> None:
 @_user_errors
 def check(project_dir: Path, strict: bool) -> None:
     """Validate the whole project; every problem as path:line: message."""
+    from book.errors import ProjectError
+    from book.glossary import unused_terms
     from book.project import load
 
     project = load(project_dir, strict=strict)
-    print_diagnostics(project.warnings)
-    click.echo(f"{project_dir}: {summary(project.warnings)}; {len(project.articles)} articles, "
+    warnings = tuple(sorted(project.warnings + unused_terms(project)))
+    if strict and warnings:
+        raise ProjectError(f"{len(warnings)} problem(s) in {project_dir}", warnings)
+    print_diagnostics(warnings)
+    click.echo(f"{project_dir}: {summary(warnings)}; {len(project.articles)} articles, "
                f"{len(project.passages)} passages, {len(project.chapters)} chapters, {len(project.glossary)} glossary entries")
 
 
