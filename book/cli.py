@@ -81,7 +81,7 @@ def check(project_dir: Path, strict: bool) -> None:
     from book.glossary import unused_terms
     from book.project import load
 
-    project = load(project_dir, strict=strict)
+    project = load(project_dir)  # errors abort here; warnings (with the glossary's) are judged below
     warnings = tuple(sorted(project.warnings + unused_terms(project)))
     if strict and warnings:
         raise ProjectError(f"{len(warnings)} problem(s) in {project_dir}", warnings)

@@ -105,7 +105,7 @@ class Linker:
         out = _Parts()
         _render(tokens, out, self, anchor)
         parts = out.finish()
-        return parts, plain_text(_join(parts))
+        return parts, parts_text(parts)
 
     def mention(self, match: Match, passage_anchor: str) -> TermMention | None:
         """A link for this occurrence, or None when the policy says plain text; the use is recorded."""
@@ -170,6 +170,7 @@ def _render(tokens: list[Token], out: _Parts, linker: Linker | None, anchor: str
         if token.type == "text" and linker is not None:
             if depth:
                 linker.note_unlinked(token.content, anchor)
+                out.add(escapeHtml(token.content))
             else:
                 _link_text(token.content, out, linker, anchor)
             continue
@@ -221,13 +222,13 @@ def _join(parts: tuple[Part, ...]) -> str:
 
 
 def parts_text(parts: tuple[Part, ...]) -> str:
-    """The plain text of a passage's parts (a mention contributes its own words)."""
-    return plain_text(_join(parts))
+    """The plain text of a passage's parts (a mention contributes its own words), ends trimmed."""
+    return plain_text(_join(parts)).strip()
 
 
 def passage_text(markdown: str) -> str:
     """The plain text of one passage of Markdown."""
-    return plain_text(MARKDOWN.render(markdown))
+    return plain_text(MARKDOWN.render(markdown)).strip()
 
 
 def unused_terms(project) -> tuple[Diagnostic, ...]:
