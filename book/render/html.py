@@ -1,0 +1,134 @@
+"""Jinja2 environment (StrictUndefined, autoescape) and link targets per output.
+
+The partials in `templates/parts/` are output-neutral: they take a `links` object and
+ask it where a term, chapter, passage, group or source lives in the output being made
+(and, for print, on which page an anchor landed). Only the page wrapper, the link
+targets and the style sheet differ between PDF, EPUB and HTML (DESIGN §3.5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+
+import jinja2
+
+from book.render.model import Book, TermMention
+
+ASSETS = Path(__file__).resolve().parent  # templates/, styles/, fonts/
+ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+         (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+class Links:
+    """Where things are in one output: every target lives in the same document (`#anchor`).
+
+    `output` is "pdf", "epub" or "html"; a method returning None means "no link here".
+    """
+
+    def __init__(self, output: str, pages: dict[str, int] | None = None):
+        self.output = output
+        self._pages = pages or {}
+
+    def term(self, term_id: str) -> str | None:
+        return f"#term-{term_id}"
+
+    def chapter(self, slug: str) -> str | None:
+        return f"#chapter-{slug}"
+
+    def passage(self, anchor: str) -> str | None:
+        return f"#{anchor}"
+
+    def group(self, anchor: str) -> str | None:
+        return f"#{anchor}"
+
+    def source(self, article_id: str) -> str | None:
+        return f"#source-{article_id}"
+
+    def page(self, anchor: str) -> int | None:
+        """The printed page number where `anchor` landed (print only; None elsewhere)."""
+        return self._pages.get(anchor)
+
+    def pages(self, anchors) -> list[tuple[int, str]]:
+        """Distinct (page, first anchor on that page) for `anchors`, in page order."""
+        found: dict[int, str] = {}
+        for anchor in anchors:
+            number = self.page(anchor)
+            if number is not None:
+                found.setdefault(number, anchor)
+        return sorted(found.items())
+
+
+class HandoutLinks(Links):
+    """One chapter on its own: links leaving the chapter are dropped, page numbers unknown."""
+
+    def __init__(self, chapter_slug: str):
+        super().__init__("pdf")
+        self.chapter_slug = chapter_slug
+
+    def term(self, term_id: str) -> str | None:
+        return None
+
+    def chapter(self, slug: str) -> str | None:
+        return f"#chapter-{slug}" if slug == self.chapter_slug else None
+
+    def source(self, article_id: str) -> str | None:
+        return None
+
+
+def roman(number: int) -> str:
+    """Lower-case roman numeral, as printed on front-matter pages."""
+    out = []
+    for value, letters in ROMAN:
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)
+
+
+def long_date(value: dt.date | None) -> str:
+    """"11 November 2020", language-neutral enough for a colophon; "n.d." when unknown."""
+    if value is None:
+        return "n.d."
+    return f"{value.day} {value.strftime('%B')} {value.year}"
+
+
+def is_mention(part) -> bool:
+    return isinstance(part, TermMention)
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The templates of all outputs; undefined names are errors, text is escaped."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("book.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["roman"] = roman
+    env.filters["long_date"] = long_date
+    env.tests["mention"] = is_mention
+    return env
+
+
+def render(template: str, **context) -> str:
+    """One template rendered with `context`."""
+    return environment().get_template(template).render(**context)
+
+
+def asset_url(relative: str) -> str:
+    """The file: URL of a packaged asset (style sheet, font), as the print HTML links it."""
+    return (ASSETS / relative).as_uri()
+
+
+def metadata(book: Book) -> dict[str, str]:
+    """Title, author, subject and keywords as the print HTML's <meta> carry them."""
+    return {
+        "author": ", ".join(book.editors),
+        "description": book.subtitle or book.title,
+        "keywords": ", ".join(chapter.title for chapter in book.chapters),
+    }

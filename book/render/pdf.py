@@ -1,0 +1,212 @@
+"""Book → print PDF with WeasyPrint: body laid out once, front and back matter with its page numbers.
+
+The recipe (DESIGN §4): lay out the body; read on which page each anchor landed
+(`Page.anchors`); lay out the front matter (roman numbers, so its length cannot
+shift the body) and the back matter (glossary and sources with page numbers)
+with those numbers written in; join the pages into one PDF. No CSS
+`target-counter`: in WeasyPrint 70 it loses footnotes and grows superlinearly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import mimetypes
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from book import files
+from book.errors import RenderError
+from book.render import html
+from book.render.model import Book, ChapterView
+
+BACK_SECTIONS = (("whats-new", "What’s new in this edition"), ("glossary", "Glossary"), ("sources", "Sources"))
+OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "uncompressed_pdf": False}
+LOGGER = logging.getLogger("book.render")
+
+
+class RefusedURL(ValueError):
+    """A URL the book's fetcher will not serve (remote, or outside the allowed folders)."""
+
+
+class LocalFetcher(URLFetcher):
+    """Serves only `data:` URLs and `file:` URLs inside the allowed folders; nothing else, no redirects."""
+
+    def __init__(self, roots: tuple[Path, ...]):
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+        self.roots = tuple(Path(root).resolve() for root in roots)
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        scheme = url.partition(":")[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve()
+            if parts.netloc in ("", "localhost") and any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
+        self.refused.append(url)
+        raise RefusedURL(f"refused to fetch {url}: only files inside the book package and the project folder are used")
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def captured_warnings():
+    """WeasyPrint's warnings collected (not printed by WeasyPrint): the build reports them as its own."""
+    logger = logging.getLogger("weasyprint")
+    collect = _Collect()
+    saved, propagate = logger.handlers[:], logger.propagate
+    logger.handlers[:] = [collect]
+    logger.propagate = False
+    try:
+        yield collect.messages
+    finally:
+        logger.handlers[:] = saved
+        logger.propagate = propagate
+
+
+@contextlib.contextmanager
+def source_date(book: Book):
+    """SOURCE_DATE_EPOCH for fontTools' subsetting: the caller's, else the edition date."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        yield
+        return
+    midnight = dt.datetime.combine(book.edition.date, dt.time(), dt.timezone.utc)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+@dataclass
+class PrintBuild:
+    """One print rendering: its WeasyPrint state, what it was refused and what it warned."""
+
+    book: Book
+    project_root: Path
+    fetcher: LocalFetcher = field(init=False)
+    fonts: FontConfiguration = field(default_factory=FontConfiguration)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.fetcher = LocalFetcher((html.ASSETS, self.project_root))
+
+    def context(self, links: html.Links, page_css: str = "", **extra) -> dict:
+        return {
+            "book": self.book, "links": links, "meta": html.metadata(self.book),
+            "created": _w3c(self.book.edition.date), "modified": _w3c_modified(self.book),
+            "stylesheet": html.asset_url("styles/print.css"), "page_css": _page_size(self.book) + page_css,
+            "back_sections": BACK_SECTIONS if self.book.glossary else (BACK_SECTIONS[0], BACK_SECTIONS[2]),
+            "pad": False, **extra,
+        }
+
+    def layout(self, source: str):
+        """The HTML laid out into pages (a weasyprint Document)."""
+        document = weasyprint.HTML(string=source, base_url=self.project_root.as_uri() + "/", url_fetcher=self.fetcher)
+        return document.render(font_config=self.fonts, **OPTIONS)
+
+    def part(self, name: str, links: html.Links, page_css: str = "", pad: bool = False):
+        return self.layout(html.render("print/part.html", part=name, **self.context(links, page_css, pad=pad)))
+
+
+def anchor_pages(pages, first_number: int) -> dict[str, int]:
+    """Anchor id → printed page number, for pages numbered from `first_number`."""
+    found: dict[str, int] = {}
+    for index, page in enumerate(pages):
+        for anchor in page.anchors:
+            found.setdefault(anchor, first_number + index)
+    return found
+
+
+def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | None = None) -> list[str]:
+    """Write the print edition to `out_path` (atomically); returns WeasyPrint's warnings."""
+    run = PrintBuild(book, Path(project_root))
+    with captured_warnings() as warnings, source_date(book):
+        body = run.part("body", html.Links("pdf"))
+        body_pad = len(body.pages) % 2 == 1
+        if body_pad:  # the back matter opens on a right-hand page
+            body = run.part("body", html.Links("pdf"), pad=True)
+        pages = anchor_pages(body.pages, 1)
+        back_start = len(body.pages) + 1
+        back_links = html.Links("pdf", pages)
+        back = run.part("back", back_links, f"@page :first {{ counter-reset: page {back_start} }}")
+        pages.update(anchor_pages(back.pages, back_start))
+        links = html.Links("pdf", pages)
+        front = run.part("front", links)
+        if len(front.pages) % 2 == 1:  # the body opens on a right-hand page
+            front = run.part("front", links, pad=True)
+        joined = front.copy(front.pages + body.pages + back.pages)
+        data = joined.write_pdf(pdf_identifier=_identifier(book), **OPTIONS)
+        if keep_html is not None:
+            single = html.render("print/single.html", **run.context(links, _single_page_css(len(front.pages))))
+            files.write_atomic(keep_html, single)
+    files.write_atomic(out_path, data)
+    run.warnings = _located(warnings, run.fetcher.refused)
+    return run.warnings
+
+
+def build_handout(book: Book, chapter: ChapterView, project_root: Path, out_path: Path) -> list[str]:
+    """One chapter as its own PDF, for distribution in class."""
+    run = PrintBuild(book, Path(project_root))
+    with captured_warnings() as warnings, source_date(book):
+        source = html.render("print/handout.html", chapter=chapter, **run.context(html.HandoutLinks(chapter.slug)))
+        data = run.layout(source).write_pdf(pdf_identifier=_identifier(book, chapter.slug), **OPTIONS)
+    files.write_atomic(out_path, data)
+    return _located(warnings, run.fetcher.refused)
+
+
+def _located(warnings: list[str], refused: list[str]) -> list[str]:
+    """WeasyPrint's warnings in the build's words (a refused fetch is reported once, by us)."""
+    messages = [f"refused to fetch {url} (only the book package and the project folder are used)" for url in dict.fromkeys(refused)]
+    messages += [message for message in warnings if not any(url in message for url in refused)]
+    return messages
+
+
+def _single_page_css(front_pages: int) -> str:
+    """In the one-file HTML, the body's numbering restarts after the front matter."""
+    return f"@page :nth({front_pages + 1}) {{ counter-reset: page 1 }}"
+
+
+def _page_size(book: Book) -> str:
+    return f"@page {{ size: {book.page_size}; }}"
+
+
+def _w3c(date: dt.date) -> str:
+    return f"{date.isoformat()}T00:00:00Z"
+
+
+def _w3c_modified(book: Book) -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _w3c(book.edition.date)
+
+
+def _identifier(book: Book, *extra: str) -> bytes:
+    key = "|".join((book.identifier, str(book.edition.number), *extra))
+    return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")
+
+
+def check_weasyprint() -> None:
+    """WeasyPrint 70 is what the page-number recipe was checked with."""
+    if not weasyprint.__version__.startswith("70."):
+        raise RenderError(f"WeasyPrint 70 is required for the print edition, found {weasyprint.__version__}")
