@@ -1,0 +1,74 @@
+"""ingest: raw sources (text digests, saved pages, URLs, Markdown) → article records → corpus files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from book.errors import Diagnostic, IngestError
+from book.files import Located, load_yaml, read_text
+from book.ingest.html import parse_page
+from book.ingest.markdown import parse_markdown
+from book.ingest.records import Record, Source
+from book.ingest.report import print_report
+from book.ingest.sources import fetch, is_url, read_file
+from book.ingest.text import parse_digest
+from book.ingest.write import Planned, add_outlets, plan, write
+
+PARSERS = {"text": parse_digest, "html": parse_page, "markdown": parse_markdown}
+
+
+def read_source(name: str, warnings: list[Diagnostic]) -> Source:
+    """A file path or an http(s) URL as decoded text."""
+    if is_url(name):
+        return fetch(name, warnings)
+    if "://" in name:
+        raise IngestError(f"{name}: only http:// and https:// addresses can be fetched")
+    return read_file(Path(name), name, warnings)
+
+
+def records_of(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Record]:
+    """The articles in one source."""
+    records = PARSERS[source.kind](source, known_outlets)
+    if not records:
+        raise IngestError(f"{source.display}: no article found; nothing added")
+    return records
+
+
+def known_outlets(project_dir: Path) -> tuple[str, ...]:
+    """The outlet names corpus/outlets.yaml already lists."""
+    path = project_dir / "corpus" / "outlets.yaml"
+    where = Located("corpus/outlets.yaml")
+    text = read_text(path, where) if path.is_file() else None
+    data = load_yaml(text, where) if text else None
+    return tuple(str(name) for name in data) if isinstance(data, dict) else ()
+
+
+def _console() -> Console:
+    """The terminal; when output is piped, wide enough that rows stay readable."""
+    console = Console()
+    return console if console.is_terminal else Console(width=200)
+
+
+def add_sources(project_dir: Path, sources: tuple[str, ...], dry_run: bool = False,
+                console: Console | None = None) -> list[Planned]:
+    """Read every source first, then write the new articles and outlets; a bad source stops all writing."""
+    console = console or _console()
+    corpus = Path(project_dir) / "corpus"
+    outlets = known_outlets(Path(project_dir))
+    warnings: list[Diagnostic] = []
+    records: list[Record] = []
+    for name in sources:
+        records.extend(records_of(read_source(name, warnings), outlets))
+    planned = plan(records, corpus, dry_run)
+    names = [item.record.outlet for item in planned if item.record.outlet and item.status in ("added", "would add (dry run)")]
+    for warning in warnings:
+        console.print(str(warning), markup=False, highlight=False)
+    if not dry_run:
+        corpus.mkdir(parents=True, exist_ok=True)
+    new_outlets = add_outlets(corpus / "outlets.yaml", names, dry_run)
+    if not dry_run:
+        write(planned, corpus)
+    print_report(planned, new_outlets, dry_run, console)
+    return planned
