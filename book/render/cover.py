@@ -1,0 +1,104 @@
+"""A cover image drawn from the book's title with the book's own fonts: no network, same bytes every time."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw, ImageFont
+
+FONTS = Path(__file__).parent / "fonts"
+SIZE = (1600, 2400)
+MARGIN = 150
+INK = (250, 246, 236)
+PAPER = (31, 58, 82)
+ACCENT = (196, 150, 72)
+
+
+@lru_cache(maxsize=None)
+def _coverage(path: Path) -> frozenset[int]:
+    """The code points a font has glyphs for."""
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _font_files(bold: bool) -> list[Path]:
+    """The package's fonts, the wanted weight first, Latin/Cyrillic families before script-specific ones."""
+    files = sorted(FONTS.glob("*.[ot]tf"))
+    upright = [f for f in files if "Italic" not in f.stem]
+    weight = [f for f in upright if ("Bold" in f.stem) == bold]
+    return sorted(weight, key=lambda f: len(f.stem)) + [f for f in upright if f not in weight]
+
+
+def _font_for(text: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
+    """The first package font with a glyph for every letter of `text` (else the one covering most)."""
+    wanted = {ord(c) for c in text if not c.isspace()}
+    files = _font_files(bold)
+    if not files:
+        return ImageFont.load_default(size)
+    best = max(files, key=lambda f: (len(wanted & _coverage(f)), -files.index(f)))
+    return ImageFont.truetype(str(best), size)
+
+
+Line = list[tuple[str, ImageFont.FreeTypeFont]]  # the words of one line, each with its font
+
+
+def _width(draw: ImageDraw.ImageDraw, line: Line) -> float:
+    space = draw.textlength(" ", font=line[0][1])
+    return sum(draw.textlength(word, font=font) for word, font in line) + space * (len(line) - 1)
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, size: int, bold: bool, width: int) -> list[Line]:
+    """`text` broken into lines no wider than `width`; each word has its own font (scripts differ)."""
+    lines: list[Line] = []
+    for word in text.split():
+        run = (word, _font_for(word, size, bold))
+        if lines and _width(draw, lines[-1] + [run]) <= width:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return lines
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, size: int, bold: bool, width: int, max_lines: int):
+    """The largest size up to `size` at which `text` fits in `max_lines` lines of `width`."""
+    while True:
+        lines = _wrap(draw, text, size, bold, width)
+        widest = max(_width(draw, line) for line in lines)
+        if (len(lines) <= max_lines and widest <= width) or size <= 24:
+            return lines, size
+        size -= 6
+
+
+def _draw_block(draw: ImageDraw.ImageDraw, lines: list[Line], size: int, top: int, fill) -> int:
+    """Draws centred lines from `top`; returns the y below them."""
+    y = top
+    for line in lines:
+        x = (SIZE[0] - _width(draw, line)) / 2
+        space = draw.textlength(" ", font=line[0][1])
+        for word, font in line:
+            draw.text((x, y), word, font=font, fill=fill)
+            x += draw.textlength(word, font=font) + space
+        y += int(size * 1.25)
+    return y
+
+
+def cover_png(title: str, subtitle: str | None, edition_label: str) -> bytes:
+    """The cover as PNG bytes: title, subtitle and edition on a plain field."""
+    image = Image.new("RGB", SIZE, PAPER)
+    draw = ImageDraw.Draw(image)
+    width = SIZE[0] - 2 * MARGIN
+    draw.rectangle((MARGIN, 520, SIZE[0] - MARGIN, 532), fill=ACCENT)
+    title_lines, title_size = _fit(draw, title, 150, True, width, 4)
+    y = _draw_block(draw, title_lines, title_size, 600, INK)
+    if subtitle:
+        sub_lines, sub_size = _fit(draw, subtitle, 72, False, width, 5)
+        y = _draw_block(draw, sub_lines, sub_size, y + 80, INK)
+    draw.rectangle((MARGIN, y + 60, SIZE[0] - MARGIN, y + 72), fill=ACCENT)
+    label_lines, label_size = _fit(draw, edition_label, 60, False, width, 2)
+    _draw_block(draw, label_lines, label_size, SIZE[1] - MARGIN - 2 * label_size, ACCENT)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

@@ -1,0 +1,288 @@
+"""Book → EPUB 3 with ebooklib: documents, package, navigation, then fixed bytes (DESIGN §4).
+
+The recipe: render_documents → package → ebooklib writes a zip → fix_package (xml:lang on
+<package>, fixed timestamps and order, `mimetype` first and stored) → written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ebooklib import epub
+from lxml import etree
+
+from book.errors import RenderError
+from book.files import write_atomic
+from book.render.cover import cover_png
+from book.render.html import Links, environment
+from book.render.model import Book, TermMention
+
+HERE = Path(__file__).parent
+STYLESHEET = HERE / "styles" / "epub.css"
+FONTS = HERE / "fonts"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: the same for every build
+OPF = "EPUB/content.opf"
+WRITER_OPTIONS = {
+    "epub3_pages": False,  # else every element with epub:type and an id becomes a fake page break
+    "epub2_guide": False,
+    "epub3_landmark": False,  # our own nav.xhtml carries the landmarks
+    "raise_exceptions": True,  # else write errors are swallowed
+    "compresslevel": 9,
+}
+
+
+def write_epub(book: Book, project, out_path: Path) -> Path:
+    """dist/<book>.epub: the same inputs give the same bytes."""
+    documents = render_documents(book)
+    package = build_package(book, documents)
+    modified = modified_time(book)
+    raw = io.BytesIO()
+    epub.write_epub(raw, package, {**WRITER_OPTIONS, "mtime": modified})
+    write_atomic(Path(out_path), fix_package(raw.getvalue(), book.language))
+    return Path(out_path)
+
+
+def modified_time(book: Book) -> dt.datetime:
+    """dcterms:modified: SOURCE_DATE_EPOCH when set (reproducible builds), else the edition's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise RenderError(f"SOURCE_DATE_EPOCH must be a number of seconds, not '{epoch}'")
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.combine(book.edition.date, dt.time(0, 0), dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One XHTML file of the book, rendered."""
+
+    file_name: str
+    title: str
+    xhtml: bytes
+    in_toc: bool = True
+    landmark: str | None = None  # epub:type of its entry in the landmarks
+    properties: tuple[str, ...] = ()
+
+
+class EpubLinks(Links):
+    """Link targets inside the EPUB: one file per chapter, so a target is `<file>#<anchor>`."""
+
+    def __init__(self, book: Book):
+        super().__init__("epub")
+        self._files: dict[str, str] = {}
+        for chapter in book.chapters:
+            name = self.chapter_file(chapter.slug)
+            anchors = [chapter.anchor]
+            for group in chapter.groups:
+                anchors.append(group.anchor)
+                for passage in group.passages:
+                    anchors.append(passage.anchor)
+                    anchors += [part.anchor for part in passage.parts if isinstance(part, TermMention)]
+            for anchor in anchors:
+                self._files.setdefault(anchor, name)
+        for entry in book.glossary:
+            self._files[entry.anchor] = "glossary.xhtml"
+        for outlet in book.sources:
+            for source in outlet.entries:
+                self._files[source.anchor] = "sources.xhtml"
+
+    @staticmethod
+    def chapter_file(slug: str) -> str:
+        return f"chapter-{slug}.xhtml"
+
+    def _at(self, anchor: str) -> str | None:
+        name = self._files.get(anchor)
+        return f"{name}#{anchor}" if name else None
+
+    def term(self, term_id: str) -> str | None:
+        return self._at(f"term-{term_id}")
+
+    def chapter(self, slug: str) -> str | None:
+        return self.chapter_file(slug)
+
+    def passage(self, anchor: str) -> str | None:
+        return self._at(anchor)
+
+    def group(self, anchor: str) -> str | None:
+        return self._at(anchor)
+
+    def source(self, article_id: str) -> str | None:
+        return self._at(f"source-{article_id}")
+
+
+def render_documents(book: Book) -> list[Document]:
+    """Cover, title page, colophon, contents, one file per chapter, what's new, glossary, sources."""
+    env = environment()
+    links = EpubLinks(book)
+    glossary = {entry.id: entry for entry in book.glossary}
+
+    def render(template: str, file_name: str, title: str, matter: str, **context) -> bytes:
+        text = env.get_template(f"epub/{template}.xhtml").render(
+            book=book, links=links, glossary=glossary, page_title=title, matter=matter, **context
+        )
+        data = text.encode("utf-8")
+        try:
+            etree.fromstring(data)
+        except etree.XMLSyntaxError as exc:  # a template or a part that is not well-formed XHTML is a bug
+            raise RenderError(f"EPUB: {file_name} is not well-formed XHTML: {exc}") from exc
+        return data
+
+    alt = f"Cover: {book.title}" + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition.label}."
+    back = [
+        ("whats-new", "What’s new in this edition", None),
+        ("glossary", "Glossary", "glossary"),
+        ("sources", "Sources", "bibliography"),
+    ]
+    front = [
+        Document("cover.xhtml", "Cover", render("cover", "cover.xhtml", book.title, "cover", cover_alt=alt), False, "cover"),
+        Document("title.xhtml", "Title page", render("title", "title.xhtml", book.title, "frontmatter"), True, "titlepage"),
+        Document("colophon.xhtml", "About this edition", render("colophon", "colophon.xhtml", "About this edition", "frontmatter")),
+    ]
+    chapters = [
+        Document(
+            links.chapter_file(chapter.slug),
+            f"{chapter.number}. {chapter.title}",
+            render("chapter", links.chapter_file(chapter.slug), chapter.title, "bodymatter", chapter=chapter),
+            True,
+            "bodymatter" if chapter.number == 1 else None,
+        )
+        for chapter in book.chapters
+    ]
+    backmatter = [
+        Document(f"{name}.xhtml", title, render(name, f"{name}.xhtml", title, "backmatter"), True, landmark)
+        for name, title, landmark in back
+    ]
+    contents = _contents(book, render, front, chapters, backmatter)
+    return front + [contents] + chapters + backmatter
+
+
+def _contents(book: Book, render, front, chapters, backmatter) -> Document:
+    """The navigation document, which is also the book's contents page."""
+    entries = [
+        {"kind": "front", "href": d.file_name, "title": d.title, "number": None} for d in front if d.in_toc
+    ] + [{"kind": "front", "href": "nav.xhtml#toc", "title": "Contents", "number": None}]
+    entries += [
+        {"kind": "chapter", "href": d.file_name, "title": c.title, "number": c.number}
+        for d, c in zip(chapters, book.chapters)
+    ]
+    entries += [{"kind": "back", "href": d.file_name, "title": d.title, "number": None} for d in backmatter]
+    landmarks = [
+        {"type": d.landmark, "href": d.file_name, "title": d.title}
+        for d in front + chapters + backmatter
+        if d.landmark
+    ]
+    landmarks.insert(2, {"type": "toc", "href": "nav.xhtml#toc", "title": "Contents"})
+    xhtml = render("nav", "nav.xhtml", "Contents", "frontmatter", toc=entries, landmarks=landmarks)
+    return Document("nav.xhtml", "Contents", xhtml, True, None, ("nav",))
+
+
+class _Document(epub.EpubHtml):
+    """An XHTML document we rendered ourselves: ebooklib must not re-parse and rebuild it."""
+
+    def __init__(self, document: Document):
+        uid = "doc-" + document.file_name.removesuffix(".xhtml")
+        super().__init__(uid=uid, file_name=document.file_name, title=document.title, media_type="application/xhtml+xml")
+        self.content = document.xhtml
+        self.properties = list(document.properties)
+
+    def get_content(self, default=None) -> bytes:
+        return self.content
+
+
+def build_package(book: Book, documents: list[Document]) -> epub.EpubBook:
+    """The ebooklib book: metadata, manifest (each item once), spine and NCX."""
+    package = epub.EpubBook()
+    _metadata(package, book)
+    added: set[str] = set()
+
+    def add(item):
+        if item.file_name in added:  # a second entry of the same name would corrupt the zip
+            raise RenderError(f"EPUB: two items named {item.file_name}")
+        added.add(item.file_name)
+        return package.add_item(item)
+
+    add(epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=STYLESHEET.read_bytes()))
+    for font in sorted(FONTS.glob("*.[ot]tf")):
+        kind = "font/otf" if font.suffix == ".otf" else "font/ttf"
+        add(epub.EpubItem(uid="font-" + _id(font.stem), file_name=f"fonts/{font.name}", media_type=kind, content=font.read_bytes()))
+    cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")
+    cover.media_type = "image/png"
+    cover.content = cover_png(book.title, book.subtitle, book.edition.label)
+    add(cover)
+    package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    items = [add(_Document(document)) for document in documents]
+    package.spine = items
+    package.toc = [epub.Link(d.file_name, d.title, "toc-" + _id(d.file_name)) for d in documents if d.in_toc]
+    if not package.toc:
+        raise RenderError("EPUB: the table of contents would be empty")
+    add(epub.EpubNcx())
+    return package
+
+
+def _metadata(package: epub.EpubBook, book: Book) -> None:
+    """Dublin Core and accessibility metadata (EPUB Accessibility 1.1)."""
+    package.set_identifier(book.identifier)
+    package.set_title(book.title)
+    package.set_language(book.language)
+    for number, editor in enumerate(book.editors, 1):
+        package.add_author(editor, uid=f"editor-{number}")
+        package.add_metadata(None, "meta", "edt", {"refines": f"#editor-{number}", "property": "role", "scheme": "marc:relators"})
+    if book.subtitle:
+        package.add_metadata("DC", "description", book.subtitle)
+    if book.publisher:
+        package.add_metadata("DC", "publisher", book.publisher)
+    if book.rights:
+        package.add_metadata("DC", "rights", book.rights)
+    package.add_metadata("DC", "date", book.edition.date.isoformat())
+    package.add_metadata(None, "meta", book.edition.label, {"property": "schema:version"})
+    for mode in ("textual", "visual"):  # visual: the cover image (described in its alt text)
+        package.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
+    package.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
+    for feature in ("tableOfContents", "structuralNavigation", "readingOrder", "alternativeText", "displayTransformability"):
+        package.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
+    package.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
+    summary = (
+        "Text with headings for every chapter and article, a table of contents, and notes that open from "
+        "their references and link back. The only image is the cover, which has a text description. "
+        "Meets WCAG 2.1 Level AA."
+    )
+    package.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
+    package.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {"property": "dcterms:conformsTo"})
+
+
+def _id(text: str) -> str:
+    """An XML id made from a file name."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
+
+
+def fix_package(data: bytes, language: str) -> bytes:
+    """ebooklib's zip, rewritten: xml:lang on <package>, fixed timestamps, mimetype first and stored."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    if len(entries) != len(set(entries)) or "mimetype" not in entries:
+        raise RenderError("EPUB: ebooklib wrote a broken zip")
+    entries[OPF] = _opf_with_language(entries[OPF], language)
+    order = ["mimetype", "META-INF/container.xml", OPF] + sorted(n for n in entries if n not in {"mimetype", "META-INF/container.xml", OPF})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in order:
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            stored = name == "mimetype" or name.endswith(".png")
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            target.writestr(info, entries[name], compresslevel=None if stored else 9)
+    return out.getvalue()
+
+
+def _opf_with_language(opf: bytes, language: str) -> bytes:
+    """The package document with xml:lang (and dir-less default) on <package>: ebooklib writes none."""
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
