@@ -162,3 +162,45 @@ def test_changes_since_the_last_edition(tmp_path):
                                          ("Армения", "book")])
 def test_slug(title, slug):
     assert slugify(title) == slug
+
+
+HELD_OUT = Path(__file__).parent / "projects" / "glossary"
+
+
+def test_held_out_project_glossary_and_citations():
+    from book.glossary import unused_terms
+
+    project, book = build(HELD_OUT)
+    assert unused_terms(project) == ()
+    found = mentions(book)
+    by_term: dict[str, list[str]] = {}
+    for mention in found:
+        by_term.setdefault(mention.term_id, []).append(mention.text)
+    # link: all — every contested name in the text links to its entry, in any chapter
+    assert by_term["port-vell"] == ["Port Vell", "Vellhaven", "Port Vell", "Vellhaven"]
+    assert by_term["north-orun"] == ["North-Orun"]  # the hyphenated name whole, not "Orun"
+    assert by_term["orun"][0] == "Orun"  # "Eastland-Orun": the hyphen is a boundary
+    assert by_term["mara-ilves"] == ["Mara Ilves"]  # "Mara Ilves's"
+    assert by_term["lake-council"] == ["Lake Council", "Lake Council"]  # not the one inside the source's link
+    assert "water-quota" not in by_term  # link: none
+    views = {p.ref: p for c in book.chapters for g in c.groups for p in g.passages}
+    linked_html = "".join(p for p in views["east-2022-05-01-border:2"].parts if isinstance(p, str))
+    assert '<a href="https://example.org/lake-council">Lake Council report</a>' in linked_html
+    raw = views["west-2022-05-03-quotas:2"]
+    assert raw.text == "Farmers say <i>Water Quotas</i> & fishing rules on the Orun favour the east."
+    assert "&lt;i&gt;" in "".join(p for p in raw.parts if isinstance(p, str))
+
+    entries = {entry.id: entry for entry in book.glossary}
+    assert all(entry.uses for entry in book.glossary)
+    assert [(n.name, n.used_by) for n in entries["port-vell"].names] == [
+        ("Port Vell", "Eastland sources"), ("Vellhaven", "Westland sources")]
+    assert [u.chapter_slug for u in entries["port-vell"].uses] == ["borders", "water"]
+    assert [(u.chapter_slug, u.anchor) for u in entries["water-quota"].uses] == [("water", "west-2022-05-03-quotas-1")]
+    assert entries["port-vell"].see == (("orun", "Lake Orun"),)
+
+    cited = {(g.citation.outlet_text, g.citation.perspective) for c in book.chapters for g in c.groups}
+    assert cited == {("East Courier", "Eastland press"), ("West Radio", "Westland government"), ("outlet not named", None)}
+    assert [(s.outlet, s.perspective) for s in book.sources] == [
+        ("East Courier", "Eastland press"), ("West Radio", "Westland government"), ("outlet not named", None)]
+    assert book.chapters[0].questions == ("Who names the harbour <em>Port Vell</em>, and who <em>Vellhaven</em>?",)
+    assert book.page_size == "Letter"

@@ -199,3 +199,13 @@ def test_unused_entries_are_warned_about_with_their_line(tmp_path):
 
 def test_minimal_project_uses_every_entry():
     assert unused_terms(load(MINIMAL)) == ()
+
+
+def test_repository_glossary_is_complete_and_used():
+    repository = load(Path(__file__).parent.parent)
+    glossary = repository.glossary
+    assert len(glossary) >= 40
+    assert sum(1 for entry in glossary if len(entry.names) >= 2) >= 8
+    assert {"stepanakert", "shushi"} <= {entry.id for entry in glossary}
+    assert repository.articles
+    assert unused_terms(repository) == ()  # every entry is drawn from the corpus
