@@ -1,0 +1,322 @@
+"""The print edition, read back from the PDF: outline, contents, footnotes, text, fonts, safety, bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import logging
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pikepdf
+import pytest
+import weasyprint
+
+import factories as f
+from book.pipeline import build
+from book.project import load
+from book.render import pdf
+from book.render.html import ASSETS
+
+PROJECTS = Path(__file__).parent / "projects"
+EPOCH = "1617235200"  # 2021-04-01
+
+
+class Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(scope="module")
+def minimal(tmp_path_factory):
+    """The minimal project built through the real pipeline: PDF, kept HTML and handouts."""
+    root = tmp_path_factory.mktemp("pdf") / "minimal"
+    shutil.copytree(PROJECTS / "minimal", root)
+    logs = Records()
+    for name in ("book", "weasyprint"):
+        logging.getLogger(name).addHandler(logs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        written = build(root, formats=("pdf",), handouts=True, keep_html=True)
+    for name in ("book", "weasyprint"):
+        logging.getLogger(name).removeHandler(logs)
+    from book.annotate import annotate
+    from book.editions import current_edition
+    from book.organise import organise
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        project = load(root)
+        book = annotate(project, organise(project), current_edition(project))
+    out = root / "dist" / f"{book.slug}.pdf"
+    return {"root": root, "book": book, "pdf": out, "written": written, "logs": logs.records, "pages": page_texts(out)}
+
+
+def page_texts(path: Path) -> list[str]:
+    """pdftotext's text of each page, in order."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def words(text: str) -> list[str]:
+    """Words as they read, whatever the line breaks and hyphenation did to them."""
+    text = re.sub(r"-\n", "", text).replace("\u00ad", "")
+    return [w for w in re.split(r"[\s\-‐]+", text.replace("-", " ")) if w]
+
+
+def is_subsequence(needle: list[str], haystack: list[str]) -> bool:
+    it = iter(haystack)
+    return all(any(word == other for other in it) for word in needle)
+
+
+def chapter_pages(minimal) -> dict[str, range]:
+    """Physical page indexes of each chapter, found by its opener."""
+    pages, book = minimal["pages"], minimal["book"]
+    starts = []
+    for chapter in book.chapters:
+        starts.append(next(i for i, text in enumerate(pages) if f"CHAPTER {chapter.number}\n" in text.upper()
+                           and chapter.title in text and "Contents" not in text))
+    back = next(i for i, text in enumerate(pages) if "What’s new in this edition" in text and "Contents" not in text)
+    ends = starts[1:] + [back]
+    return {chapter.slug: range(start, end) for chapter, start, end in zip(book.chapters, starts, ends)}
+
+
+def printed_number(page_text: str) -> str:
+    """The folio printed at the foot of a page (the last line pdftotext gives)."""
+    return [line for line in page_text.strip().splitlines() if line.strip()][-1].strip()
+
+
+def test_build_writes_pdf_handouts_and_html_without_warnings(minimal):
+    book = minimal["book"]
+    names = sorted(p.relative_to(minimal["root"] / "dist").as_posix() for p in minimal["written"])
+    expected = sorted([f"{book.slug}.pdf", f"{book.slug}.print.html"]
+                      + [f"handouts/{c.number:02d}-{c.slug}.pdf" for c in book.chapters])
+    assert names == expected
+    assert [r.getMessage() for r in minimal["logs"] if r.levelno >= logging.WARNING] == []
+    assert not list((minimal["root"] / "dist").rglob("*.tmp"))
+
+
+def test_bookmarks_for_chapters_and_back_matter(minimal):
+    with pikepdf.open(minimal["pdf"]) as document:
+        with document.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+            targets = {}
+            page_index = {page.objgen: i for i, page in enumerate(document.pages)}
+            for item in outline.root:
+                destination = item.destination
+                targets[item.title] = page_index[destination[0].objgen]
+    book = minimal["book"]
+    assert titles == ["Contents"] + [c.title for c in book.chapters] + ["What’s new in this edition", "Glossary", "Sources"]
+    for chapter in book.chapters:
+        assert targets[chapter.title] == chapter_pages(minimal)[chapter.slug].start
+
+
+def test_contents_page_numbers_are_where_chapters_start(minimal):
+    pages = minimal["pages"]
+    contents = next(text for text in pages if text.startswith("Contents"))
+    for chapter, where in zip(minimal["book"].chapters, chapter_pages(minimal).values()):
+        listed = re.search(rf"{re.escape(chapter.title)}[ .]*\n?[ .]*(\d+)", contents)
+        assert listed, (chapter.title, contents)
+        assert listed.group(1) == printed_number(pages[where.start])
+        assert where.start % 2 == 0  # physical page where.start + 1 is odd: a right-hand page
+    assert printed_number(pages[chapter_pages(minimal)[minimal["book"].chapters[0].slug].start]) == "1"
+    assert printed_number(contents) in {"v", "vii", "ix"}  # front matter in roman numerals
+
+
+def test_footnotes_per_chapter_are_exactly_one_to_n_on_their_page(minimal):
+    pages = minimal["pages"]
+    for chapter in minimal["book"].chapters:
+        span = chapter_pages(minimal)[chapter.slug]
+        text = "\n".join(pages[i] for i in span)
+        outlets = "|".join(re.escape(c.citation.outlet_text) for ch in minimal["book"].chapters for c in ch.groups)
+        found = [int(n) for n in re.findall(rf"^(\d+)\. (?:{outlets})\b", text, flags=re.M)]
+        assert found == list(range(1, len(chapter.groups) + 1)), (chapter.slug, found)
+        for group in chapter.groups:
+            note = f"{group.note_number}. {group.citation.outlet_text}"
+            homes = [i for i in span if re.search(rf"^{re.escape(note)}", pages[i], flags=re.M)]
+            assert len(homes) == 1, (note, homes)
+            call_page = next(i for i in span if group.citation.title.split()[0] in pages[i])
+            assert homes[0] == call_page, (note, homes, call_page)
+
+
+def test_every_passage_is_in_the_text(minimal):
+    document = words("\n".join(minimal["pages"]))
+    for chapter in minimal["book"].chapters:
+        for group in chapter.groups:
+            for passage in group.passages:
+                assert is_subsequence(words(passage.text), document), passage.ref
+
+
+def test_glossary_and_sources_carry_page_numbers(minimal):
+    pages, book = minimal["pages"], minimal["book"]
+    glossary = next(text for text in pages if text.startswith("Glossary"))
+    used = [entry for entry in book.glossary if entry.uses]
+    assert used
+    assert len(re.findall(r"Used on pages? \d+", glossary)) == len(used)
+    sources = next(text for text in pages if text.startswith("Sources"))
+    assert re.search(r"\(p\. \d+\)", sources)
+
+
+def test_fonts_are_embedded_and_metadata_set(minimal):
+    fonts = subprocess.run(["pdffonts", str(minimal["pdf"])], capture_output=True, text=True, check=True).stdout
+    rows = fonts.strip().splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), fonts
+    assert all("Book-Serif" in row for row in rows), fonts
+    info = subprocess.run(["pdfinfo", str(minimal["pdf"])], capture_output=True, text=True, check=True).stdout
+    book = minimal["book"]
+    assert re.search(rf"^Title:\s+{re.escape(book.title)}$", info, re.M)
+    assert re.search(rf"^Author:\s+{re.escape(', '.join(book.editors))}$", info, re.M)
+    assert re.search(r"^Keywords:\s+\S", info, re.M) and re.search(r"^Subject:\s+\S", info, re.M)
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert re.search(r"^CreationDate:.*2021", info, re.M)
+    with pikepdf.open(minimal["pdf"]) as document:
+        assert str(document.Root.Lang) == book.language
+        assert b"pdfuaid" in document.Root.Metadata.read_bytes()
+
+
+def test_two_builds_are_byte_identical(minimal, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    again = tmp_path / "again"
+    shutil.copytree(PROJECTS / "minimal", again)
+    build(again, formats=("pdf",))
+    assert (again / "dist" / minimal["pdf"].name).read_bytes() == minimal["pdf"].read_bytes()
+
+
+def test_kept_html_alone_gives_the_same_book(minimal, tmp_path):
+    kept = minimal["pdf"].with_name(minimal["pdf"].stem + ".print.html")
+    alone = tmp_path / "alone.pdf"
+    weasyprint.HTML(filename=kept).write_pdf(alone)
+    assert page_texts(alone) == minimal["pages"]
+
+
+def test_handouts_hold_one_chapter_each(minimal):
+    for chapter in minimal["book"].chapters:
+        handout = minimal["root"] / "dist" / "handouts" / f"{chapter.number:02d}-{chapter.slug}.pdf"
+        text = "\n".join(page_texts(handout))
+        assert chapter.title in text
+        for other in minimal["book"].chapters:
+            if other is not chapter:
+                assert other.title not in text.split("\n")
+        text_words = words(text)
+        for group in chapter.groups:
+            for passage in group.passages:
+                assert is_subsequence(words(passage.text), text_words)
+
+
+UNICODE_LINES = ("Հայաստանի Հանրապետություն", "Российская Федерация", "Azərbaycan Respublikası: ığşçöü İĞŞƏ")
+
+
+def test_armenian_cyrillic_and_azerbaijani_come_back_unchanged(tmp_path):
+    passages = [f.passage("multi", n, line) for n, line in enumerate(UNICODE_LINES, 1)]
+    book = f.make_book([f.chapter("scripts", 1, "Scripts", [f.group("scripts", 1, f.citation("multi"), passages)])])
+    out = tmp_path / "scripts.pdf"
+    assert pdf.build_pdf(book, tmp_path, out) == []
+    text = "\n".join(page_texts(out))
+    for line in UNICODE_LINES:
+        assert line in text.splitlines(), line
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    assert "Book-Serif-Armenian" in fonts
+    assert all(row.split()[-5] == "yes" for row in fonts.strip().splitlines()[2:])
+
+
+def test_letter_page_size(tmp_path):
+    book = f.make_book([f.chapter("one", 1, "One", [f.group("one", 1, f.citation("a"), [f.passage("a", 1, "Text.")])])],
+                       page_size="Letter")
+    out = tmp_path / "letter.pdf"
+    pdf.build_pdf(book, tmp_path, out)
+    with pikepdf.open(out) as document:
+        assert all([round(float(v)) for v in page.mediabox] == [0, 0, 612, 792] for page in document.pages)
+
+
+class Counting(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802
+        Counting.requests.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"secret")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_fetcher_refuses_files_outside_and_anything_remote(tmp_path):
+    server = http.server.HTTPServer(("127.0.0.1", 0), Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    local = f"http://127.0.0.1:{server.server_port}/latest/meta-data"
+    hostile = ('<p>Text.<link rel="attachment" href="file:///etc/passwd">'
+               f'<img src="http://169.254.169.254/latest/meta-data/" alt=""><img src="{local}" alt=""></p>')
+    passage = f.passage("a", 1, "Text.", parts=(hostile,))
+    book = f.make_book([f.chapter("one", 1, "One", [f.group("one", 1, f.citation("a"), [passage])])])
+    out = tmp_path / "hostile.pdf"
+    handout = tmp_path / "hostile-handout.pdf"
+    try:
+        warnings = pdf.build_pdf(book, tmp_path, out)
+        handout_warnings = pdf.build_handout(book, book.chapters[0], tmp_path, handout)
+    finally:
+        server.shutdown()
+    assert Counting.requests == []
+    assert any("169.254.169.254" in w for w in warnings) and any(local in w for w in warnings)
+    # In a single document (a handout) WeasyPrint asks for the attachment; ours refuses it.
+    assert any("file:///etc/passwd" in w for w in handout_warnings)
+    for path in (out, handout):
+        data = path.read_bytes()
+        assert b"root:" not in data and b"secret" not in data
+        with pikepdf.open(path) as document:
+            assert len(document.attachments) == 0
+            assert "/EmbeddedFiles" not in document.Root.get("/Names", {})
+
+
+def test_fetcher_serves_only_inside_its_roots(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "picture.png").write_bytes(b"png")
+    (tmp_path / "outside.txt").write_text("outside")
+    (project / "escape.txt").symlink_to(tmp_path / "outside.txt")
+    fetcher = pdf.LocalFetcher((ASSETS, project))
+    assert fetcher.fetch((project / "picture.png").as_uri()).read() == b"png"
+    assert fetcher.fetch((ASSETS / "fonts" / "OFL.txt").as_uri()).read().startswith(b"Noto")
+    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+    for url in ((tmp_path / "outside.txt").as_uri(), (project / "escape.txt").as_uri(), "file:///etc/passwd",
+                (project / ".." / "outside.txt").as_uri(), "file://otherhost/etc/passwd", "http://169.254.169.254/",
+                "https://example.org/", "ftp://example.org/x"):
+        with pytest.raises(pdf.RefusedURL):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 8
+
+
+def test_weasyprint_warnings_are_reported_as_ours(tmp_path, caplog):
+    from book.render import write_outputs
+
+    passage = f.passage("a", 1, "Text.", parts=('<p>Text.<img src="missing.png" alt=""></p>',))
+    book = f.make_book([f.chapter("one", 1, "One", [f.group("one", 1, f.citation("a"), [passage])])])
+    project = type("P", (), {"root": tmp_path})()
+    with caplog.at_level(logging.WARNING, logger="book.render"):
+        write_outputs(book, project, formats=("pdf",))
+    messages = [r.getMessage() for r in caplog.records if r.name == "book.render"]
+    assert any("missing.png" in m for m in messages), messages
+    assert (tmp_path / "dist" / "test-book.pdf").is_file()
+
+
+def test_first_edition_says_so_and_later_editions_list_changes(tmp_path):
+    from book.render.model import ChangedArticle, Changes, EditionInfo
+
+    chapter = f.chapter("one", 1, "One", [f.group("one", 1, f.citation("a", "Added article"), [f.passage("a", 1, "Text.")])])
+    first = f.make_book([chapter])
+    pdf.build_pdf(first, tmp_path, tmp_path / "first.pdf")
+    assert "This is the first edition" in "\n".join(page_texts(tmp_path / "first.pdf"))
+    second = f.make_book([chapter], edition=EditionInfo(2, dt.date(2021, 5, 1), False, "Adds one article."),
+                         changes=Changes(previous=1, added=(ChangedArticle("a", "Added article", "one--a", "added"),),
+                                         removed=(ChangedArticle("gone", "Withdrawn article", None, "removed"),)))
+    pdf.build_pdf(second, tmp_path, tmp_path / "second.pdf")
+    text = "\n".join(page_texts(tmp_path / "second.pdf"))
+    assert "Changes since edition 1" in text and "Withdrawn article" in text and "Edition 2" in text
+    assert re.search(r"Added article\s+\(added\)\s+p\. 1", text)
