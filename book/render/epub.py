@@ -164,9 +164,7 @@ def render_documents(book: Book) -> list[Document]:
 
 def _contents(book: Book, render, front, chapters, backmatter) -> Document:
     """The navigation document, which is also the book's contents page."""
-    entries = [
-        {"kind": "front", "href": d.file_name, "title": d.title, "number": None} for d in front if d.in_toc
-    ] + [{"kind": "front", "href": "nav.xhtml#toc", "title": "Contents", "number": None}]
+    entries = [{"kind": "front", "href": d.file_name, "title": d.title, "number": None} for d in front if d.in_toc]
     entries += [
         {"kind": "chapter", "href": d.file_name, "title": c.title, "number": c.number}
         for d, c in zip(chapters, book.chapters)
