@@ -116,7 +116,7 @@ class PrintBuild:
             "created": _w3c(self.book.edition.date), "modified": _w3c_modified(self.book),
             "stylesheet": html.asset_url("styles/print.css"), "page_css": _page_size(self.book) + page_css,
             "back_sections": BACK_SECTIONS if self.book.glossary else (BACK_SECTIONS[0], BACK_SECTIONS[2]),
-            "pad": False, **extra,
+            **extra,
         }
 
     def layout(self, source: str):
@@ -124,8 +124,14 @@ class PrintBuild:
         document = weasyprint.HTML(string=source, base_url=self.project_root.as_uri() + "/", url_fetcher=self.fetcher)
         return document.render(font_config=self.fonts, **OPTIONS)
 
-    def part(self, name: str, links: html.Links, page_css: str = "", pad: bool = False):
-        return self.layout(html.render("print/part.html", part=name, **self.context(links, page_css, pad=pad)))
+    def part(self, name: str, links: html.Links, page_css: str = ""):
+        return self.layout(html.render("print/part.html", part=name, **self.context(links, page_css)))
+
+    def blank_pages(self, after: int) -> list:
+        """One unnumbered blank page when `after` pages end on a right-hand page, else none."""
+        if after % 2 == 0:
+            return []
+        return self.layout(html.render("print/blank.html", **self.context(html.Links("pdf")))).pages
 
 
 def anchor_pages(pages, first_number: int) -> dict[str, int]:
@@ -141,23 +147,18 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
     """Write the print edition to `out_path` (atomically); returns WeasyPrint's warnings."""
     run = PrintBuild(book, Path(project_root))
     with captured_warnings() as warnings, source_date(book):
-        body = run.part("body", html.Links("pdf"))
-        body_pad = len(body.pages) % 2 == 1
-        if body_pad:  # the back matter opens on a right-hand page
-            body = run.part("body", html.Links("pdf"), pad=True)
-        pages = anchor_pages(body.pages, 1)
-        back_start = len(body.pages) + 1
-        back_links = html.Links("pdf", pages)
-        back = run.part("back", back_links, f"@page :first {{ counter-reset: page {back_start} }}")
+        body = run.part("body", html.Links("pdf")).pages
+        body += run.blank_pages(len(body))  # the back matter opens on a right-hand page
+        pages = anchor_pages(body, 1)
+        back_start = len(body) + 1
+        back = run.part("back", html.Links("pdf", pages), f"@page :first {{ counter-reset: page {back_start} }}")
         pages.update(anchor_pages(back.pages, back_start))
         links = html.Links("pdf", pages)
         front = run.part("front", links)
-        if len(front.pages) % 2 == 1:  # the body opens on a right-hand page
-            front = run.part("front", links, pad=True)
-        joined = front.copy(front.pages + body.pages + back.pages)
-        data = joined.write_pdf(pdf_identifier=_identifier(book), **OPTIONS)
+        front_pages = front.pages + run.blank_pages(len(front.pages))  # the body opens on a right-hand page
+        data = front.copy(front_pages + body + back.pages).write_pdf(pdf_identifier=_identifier(book), **OPTIONS)
         if keep_html is not None:
-            single = html.render("print/single.html", **run.context(links, _single_page_css(len(front.pages))))
+            single = html.render("print/single.html", **run.context(links, _single_page_css(len(front_pages))))
             files.write_atomic(keep_html, single)
     files.write_atomic(out_path, data)
     run.warnings = _located(warnings, run.fetcher.refused)
