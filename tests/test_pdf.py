@@ -320,3 +320,20 @@ def test_first_edition_says_so_and_later_editions_list_changes(tmp_path):
     text = "\n".join(page_texts(tmp_path / "second.pdf"))
     assert "Changes since edition 1" in text and "Withdrawn article" in text and "Edition 2" in text
     assert re.search(r"Added article\s+\(added\)\s+p\. 1", text)
+
+
+def test_links_between_front_body_and_back_resolve(minimal):
+    with pikepdf.open(minimal["pdf"]) as document:
+        names = list(document.Root.Names.Dests.Names)
+        page_index = {page.objgen: i for i, page in enumerate(document.pages)}
+        destinations = {str(names[i]): page_index[names[i + 1][0].objgen] for i in range(0, len(names), 2)}
+        links = [(i, str(annot.Dest)) for i, page in enumerate(document.pages)
+                 for annot in page.get("/Annots", []) if "/Dest" in annot]
+    assert links and all(target in destinations for _, target in links), [t for _, t in links if t not in destinations]
+    starts = chapter_pages(minimal)
+    for chapter in minimal["book"].chapters:
+        assert destinations[chapter.anchor] == starts[chapter.slug].start
+    front = starts[minimal["book"].chapters[0].slug].start
+    back = max(r.stop for r in starts.values())
+    assert any(page < front and destinations[target] >= front for page, target in links)  # contents → body
+    assert any(page >= back and front <= destinations[target] < back for page, target in links)  # glossary → body
