@@ -137,6 +137,12 @@ def validate(model: type[Model], data: Any, where: Located, first_line: int = 1,
         return None
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes | str, overwrite: bool = True) -> None:
     """Write through a temporary file renamed into place: readers never see half a file."""
     if isinstance(data, str):
@@ -146,6 +152,7 @@ def write_atomic(path: Path, data: bytes | str, overwrite: bool = True) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for readers too
         if overwrite:
             os.replace(temporary, path)
         else:
