@@ -14,7 +14,7 @@ from book.ingest.records import Record, Source
 from book.ingest.report import print_report
 from book.ingest.sources import fetch, is_url, read_file
 from book.ingest.text import parse_digest
-from book.ingest.write import Planned, add_outlets, plan, write
+from book.ingest.write import Planned, add_outlets, plan, write_articles
 
 PARSERS = {"text": parse_digest, "html": parse_page, "markdown": parse_markdown}
 
@@ -60,7 +60,15 @@ def add_sources(project_dir: Path, sources: tuple[str, ...], dry_run: bool = Fal
     warnings: list[Diagnostic] = []
     records: list[Record] = []
     for name in sources:
-        records.extend(records_of(read_source(name, warnings), outlets))
+        for record in records_of(read_source(name, warnings), outlets):
+            if record.blocks or record.markdown_body is not None:
+                records.append(record)
+            else:
+                warnings.append(Diagnostic(name, record.line, f"'{record.title}' has no text under it; skipped", "warning"))
+    if not records:
+        for warning in warnings:
+            console.print(str(warning), markup=False, highlight=False)
+        raise IngestError("no article with text found; nothing added")
     planned = plan(records, corpus, dry_run)
     names = [item.record.outlet for item in planned if item.record.outlet and item.status in ("added", "would add (dry run)")]
     for warning in warnings:
@@ -69,6 +77,6 @@ def add_sources(project_dir: Path, sources: tuple[str, ...], dry_run: bool = Fal
         corpus.mkdir(parents=True, exist_ok=True)
     new_outlets = add_outlets(corpus / "outlets.yaml", names, dry_run)
     if not dry_run:
-        write(planned, corpus)
+        write_articles(planned, corpus)
     print_report(planned, new_outlets, dry_run, console)
     return planned

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import lxml.html
 import trafilatura
+from lxml import etree
 
 from book.errors import IngestError
 from book.ingest import lines as L
 from book.ingest.dates import parse_iso
 from book.ingest.records import Block, Record, Source
 
-_BLOCK_TAGS = {"p", "head", "quote", "item", "cell", "code", "lb"}
+# Elements whose content is never article text; some (object, embed) also derail extraction of what follows.
+_UNSAFE = ("script", "style", "iframe", "frame", "frameset", "object", "applet", "svg", "math",
+           "noscript", "template", "canvas", "audio", "video", "form", "button", "select", "textarea")
+# Void elements that libxml2 wrongly lets enclose what follows them: removed, their "content" kept.
+_VOID = ("embed", "param", "source", "track", "wbr", "keygen")
 
 
 def parse_page(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Record]:
     """One article from an HTML page; markup, scripts, links and images are left behind."""
     document = trafilatura.bare_extraction(
-        source.text,
+        _defused(source),
         url=source.name if source.name.startswith(("http://", "https://")) else None,
         with_metadata=True, include_links=False, include_images=False, include_comments=False,
         include_tables=True, include_formatting=False, favor_recall=True,
@@ -45,6 +51,21 @@ def parse_page(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Reco
     if not title:
         record.notes.append("no title in the page: the title is the file name; edit it")
     return [record]
+
+
+def _defused(source: Source):
+    """The page without the elements that can never hold article text."""
+    try:
+        tree = lxml.html.document_fromstring(source.text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (etree.ParserError, ValueError) as error:
+        raise IngestError(f"{source.display}: not an HTML page ({error}); nothing added") from error
+    for element in list(tree.iter(*_VOID)):
+        if element.getparent() is not None:
+            element.drop_tag()
+    for element in list(tree.iter(*_UNSAFE)):
+        if element.getparent() is not None:
+            element.drop_tree()  # keeps the text that follows the element
+    return tree
 
 
 def _blocks(body) -> list[Block]:

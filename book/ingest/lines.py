@@ -16,7 +16,7 @@ FURNITURE_WORDS = {
 }
 _HTML_FRAGMENT = re.compile(r"^<?!--.*$|^<\s*/?\s*(script|iframe|noscript|style|div|span|img|meta|link)\b.*$", re.I)
 _TIMESTAMP = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?\s*,?$", re.I)
-_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/?$", re.I)
+_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,12}/?$", re.I)
 _CREDIT = re.compile(
     r"^(?:source|photo|photos|photograph|photo credit|picture|image|credit|credits|illustration)\s*:\s*\S.*$"
     r"|^(?:©|\(c\)|copyright\b).*$|^.*/\s*(?:getty images|afp|reuters|ap|epa|shutterstock)\s*$",

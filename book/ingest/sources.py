@@ -68,8 +68,9 @@ def kind_of(suffix: str, text: str) -> str:
     return "text"
 
 
-def fetch(url: str, warnings: list[Diagnostic], timeout: float = TIMEOUT, limit: int = MAX_BYTES) -> Source:
+def fetch(url: str, warnings: list[Diagnostic], timeout: float | None = None, limit: int | None = None) -> Source:
     """A web page as text: http(s) only, within `timeout` seconds and `limit` bytes."""
+    timeout, limit = timeout or TIMEOUT, limit or MAX_BYTES
     request = urllib.request.Request(url, headers={"User-Agent": "briefing-book (book add)"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked by is_url

@@ -46,7 +46,8 @@ def parse_digest(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Re
     for position, (start, header) in enumerate(starts):
         stop = starts[position + 1][0] if position + 1 < len(starts) else len(content)
         body_lines = header.lead + content[header.end:stop]
-        record, partial = _article(source, content[start], header, body_lines, raw, known_outlets)
+        title = content[start] if start >= 0 else _Line(content[0].number, source.name.rsplit("/", 1)[-1])
+        record, partial = _article(source, title, header, body_lines, raw, known_outlets)
         found.append((record, header, partial))
     year = infer_year([header.date for _, header, _ in found if header.date])
     for record, header, partial in found:
@@ -54,7 +55,7 @@ def parse_digest(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Re
             record.date = partial.complete(year)
             if record.date is None:
                 record.notes.append(f"the date '{partial.month:02d}-{partial.day:02d}' has no year and the digest's other dates do not settle one")
-    return [record for record, _, _ in found if record.blocks or record.title]
+    return [record for record, _, _ in found]
 
 
 def _article_starts(content: list[_Line], blank_before: set[int]) -> list[tuple[int, _Header]]:
@@ -64,16 +65,35 @@ def _article_starts(content: list[_Line], blank_before: set[int]) -> list[tuple[
         index += 1
     if index >= len(content):
         return []
-    starts = [(index, _header(content, index))]
+    first = _first_headline(content, index, blank_before)
+    if first is None:
+        note = "no headline recognised: the title is the file name; edit it"
+        starts = [(-1, _Header(end=index, notes=[note]))]
+    else:
+        starts = [(first, _header(content, first, blank_before))]
+        for line in content[index:first]:
+            if not L.is_furniture(line.text):
+                starts[0][1].notes.append(f"line {line.number}: '{_short(line.text)}' above the first headline left out")
     index = starts[-1][1].end
     while index < len(content):
         line = content[index]
         if line.number in blank_before and _opens_article(content, index, blank_before):
-            starts.append((index, _header(content, index)))
+            starts.append((index, _header(content, index, blank_before)))
             index = max(starts[-1][1].end, index + 1)
         else:
             index += 1
     return starts
+
+
+def _first_headline(content: list[_Line], index: int, blank_before: set[int]) -> int | None:
+    """The first headline; a masthead line or two above it ('The Morning Brief') is passed over."""
+    candidates = [i for i in range(index, min(index + 4, len(content))) if not L.is_furniture(content[i].text)][:3]
+    for i in candidates:
+        if not L.could_be_title(content[i].text):
+            break
+        if content[i].number in blank_before and _opens_article(content, i, blank_before):
+            return i
+    return index if L.could_be_title(content[index].text) else None
 
 
 def _opens_article(content: list[_Line], index: int, blank_before: set[int]) -> bool:
@@ -84,8 +104,10 @@ def _opens_article(content: list[_Line], index: int, blank_before: set[int]) -> 
     if L.labelled_title(text):
         return True
     following = content[index + 1 : index + 1 + SIGNAL_WINDOW]
-    if following and following[0].number in blank_before and _opens_article(content, index + 1, blank_before):
-        return False  # the next line is the headline; this one ends the previous article
+    nearest = next((i for i in range(index + 1, len(content)) if not L.is_furniture(content[i].text)), None)
+    if nearest is not None and nearest <= index + 2 and content[nearest].number in blank_before \
+            and _opens_article(content, nearest, blank_before):
+        return False  # the headline is further down; this line ends the previous article or is a masthead
     if following and L.dateline(following[0].text):
         return True
     return any(_signal(line.text) for line in following)
@@ -104,15 +126,19 @@ def _signal(text: str) -> bool:
     return bool(L.is_furniture(text) or L.date_of(text) or L.byline(text) or L.is_domain(text) or L.is_credit(text))
 
 
-def _header(content: list[_Line], start: int) -> _Header:
+def _header(content: list[_Line], start: int, blank_before: set[int]) -> _Header:
     """Classify the lines under the headline at `start` until the body begins."""
     title_key = L.key(content[start].text)
     window = content[start + 1 : start + 1 + HEADER_WINDOW]
     kinds: list[str] = []
-    for line in window:
+    for offset, line in enumerate(window, start + 1):
         if L.dateline(line.text) and len(line.text.split()) > 12:
             break  # a paragraph that opens with a dateline is the body
+        if kinds and kinds[-1] == "other" and L.ends_sentence(window[len(kinds) - 1].text) \
+                and line.number in blank_before and _opens_article(content, offset, blank_before):
+            break  # text, then the next article's headline
         kinds.append(_kind(line.text, title_key))
+    window = window[: len(kinds)]
     _mark_outlet_lines(window, kinds)
     last = max((i for i, kind in enumerate(kinds) if kind != "other"), default=-1)
     header = _Header(end=start + 2 + last)

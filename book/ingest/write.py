@@ -24,6 +24,7 @@ STOPWORDS = {
     "are", "be", "its", "it", "that", "this", "into", "over", "after", "about", "s",
 }
 TITLE_WORDS = 4
+_NOT_YAML = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ def _scalar(value) -> str:
         plain = None
     if isinstance(plain, dict) and plain.get("k") == text and "#" not in text:
         return text
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+    quoted = json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+    return _NOT_YAML.sub(lambda match: f"\\u{ord(match[0]):04x}", quoted)  # characters YAML may not hold raw
 
 
 def article_text(record: Record) -> str:
@@ -129,7 +131,7 @@ def _check(record: Record, text: str) -> None:
         raise IngestError(f"{record.provenance}:{record.line}: cannot write a valid article: {error}") from error
 
 
-def write(planned: list[Planned], corpus: Path) -> None:
+def write_articles(planned: list[Planned], corpus: Path) -> None:
     """Write every new article; an existing file is never touched."""
     for item in planned:
         if item.status != "added":

@@ -1,0 +1,398 @@
+"""book add: digests in several house styles, saved and hostile pages, URLs, Markdown, encodings, no overwrites."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import re
+import shutil
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from book.cli import main
+from book.errors import IngestError
+from book.files import Located, split_front_matter
+from book.ingest import add_sources, sources
+from book.ingest.write import _check, article_text
+from book.ingest.markdown_text import body_markdown, plain_text
+from book.ingest.records import Source
+from book.ingest.text import parse_digest
+from book.project import load
+
+FIXTURES = Path(__file__).parent / "ingest"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+OUTLETS = """\
+# Who publishes what (the editor's notes stay)
+Harbour Gazette:
+  country: Northland   # a made-up country
+  kind: daily newspaper
+  perspective: Northland press
+"""
+BOOK = "title: Test book\nlanguage: en\n"
+
+
+def project(tmp_path: Path) -> Path:
+    """A small real book project with an outlets file and an empty corpus."""
+    root = tmp_path / "book"
+    (root / "corpus").mkdir(parents=True)
+    (root / "book.yaml").write_text(BOOK, encoding="utf-8")
+    (root / "corpus" / "outlets.yaml").write_text(OUTLETS, encoding="utf-8")
+    return root
+
+
+def add(root: Path, *names: str | Path, dry_run: bool = False) -> tuple[list, str]:
+    console = Console(file=io.StringIO(), width=200, record=True)
+    planned = add_sources(root, tuple(str(name) for name in names), dry_run=dry_run, console=console)
+    return planned, console.export_text()
+
+
+def articles(root: Path) -> dict[str, tuple[dict, str]]:
+    """Every corpus article as (front matter, body) read back through the project loader."""
+    loaded = load(root)
+    return {article.id: (article.meta.model_dump(), article.body) for article in loaded.articles}
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def by_title(root: Path) -> dict[str, tuple[dict, str]]:
+    return {meta["title"]: (meta, body) for meta, body in articles(root).values()}
+
+
+# --- the seeds --------------------------------------------------------------------------------------
+
+def test_seeds_give_ten_articles_eight_dated_and_readding_changes_nothing(tmp_path):
+    root = project(tmp_path)
+    seeds = sorted(SEEDS.glob("*.txt"))
+    assert len(seeds) == 2
+    planned, report = add(root, *seeds)
+    found = articles(root)
+    assert len(found) == 10
+    assert sum(meta["date"] is not None for meta, _ in found.values()) == 8
+    every_body = "\n".join(body for _, body in found.values())
+    for furniture in ("gtag", "\nSave\n", "\nShare\n", "21:02", "10:41", "05:33", "SOURCE: ARMENIAN", "CIVILNET.AM",
+                      "An Armenian serviceman fires a cannon", "YEREVAN, NOVEMBER", "TBILISI (Reuters)"):
+        assert furniture not in every_body, furniture
+    titles = by_title(root)
+    declaration = titles["Declaration on ending war cannot be considered comprehensive settlement of NK conflict – FM"][0]
+    assert (declaration["outlet"], str(declaration["date"]), declaration["dateline"]) == ("Armenpress", "2020-11-12", "YEREVAN")
+    reuters = titles["Nagorno-Karabakh Says Its Two Largest Cities Under Fierce Attack"][0]
+    assert (reuters["outlet"], reuters["author"], reuters["dateline"]) == ("Reuters", "Margarita Antidze", "TBILISI")
+    madrid_meta, madrid_body = titles["Madrid Principles are Blueprint—and Carte Blanche—for Baku’s Aggression"]
+    assert (madrid_meta["outlet"], madrid_meta["author"], str(madrid_meta["date"])) == (None, "Ara Khachatourian", "2020-10-29")
+    assert "Minks" not in madrid_body and "\n- Artsakh was supposed to relinquish" in madrid_body
+    turkish = titles["TURKISH press: Turkish business delegation to visit Baku"][0]
+    assert (turkish["outlet"], turkish["date"]) == (None, None)
+    jns_meta, jns_body = titles["How the Armenian-Azerbaijani conflict could impact Israel’s regional strategic landscape"]
+    assert jns_meta["outlet"] == "Jewish News Syndicate" and jns_meta["author"] == "Sean Savage"
+    assert jns_meta["standfirst"].startswith("Many Iranian Azeris") and "wh0 estimates" in jns_body
+    assert "Reuters" in report and "no outlet" in report
+    before = snapshot(root)
+    planned, report = add(root, *seeds)
+    assert {item.status for item in planned} == {"already in corpus"}
+    assert snapshot(root) == before
+
+
+# --- digests in house styles written for these tests -------------------------------------------------
+
+def test_newsletter_style_masthead_published_label_caps_byline_and_dash_dateline(tmp_path):
+    root = project(tmp_path)
+    add(root, FIXTURES / "digest_newsletter.txt")
+    titles = by_title(root)
+    assert set(titles) == {"Upstream villages count the cost of a dry spring", "Ferry crossing closed as river falls"}
+    meta, body = titles["Upstream villages count the cost of a dry spring"]
+    assert (str(meta["date"]), meta["author"], meta["dateline"], meta["outlet"]) == ("2025-04-28", "Mira Olsen", "PORT HALE", None)
+    assert body.startswith("Farmers in the upper valley") and "Advertisement" not in body and "Share" not in body
+    meta, body = titles["Ferry crossing closed as river falls"]
+    assert (meta["outlet"], meta["dateline"], meta["author"]) == ("South Wire", "KESSA CITY", "Tomas Reyes")
+    passages = load(root).article(next(i for i, (m, _) in articles(root).items() if m["title"] == meta["title"])).passages
+    rendered = [plain_text(passage.text) for passage in passages]
+    assert rendered[1:3] == ["1. The operator said the closure was temporary.", "# Passengers were told to use the bridge upstream."]
+
+
+def test_bulletin_style_year_comes_from_the_digest_only_when_it_agrees(tmp_path):
+    root = project(tmp_path)
+    add(root, FIXTURES / "digest_bulletin.txt", FIXTURES / "digest_conflicting_years.txt")
+    titles = by_title(root)
+    meta, body = titles["Commission agrees to meet again on river flows"]
+    assert (meta["outlet"], str(meta["date"]), meta["dateline"]) == ("Harbourpress", "2025-05-03", "RIVERTON")
+    assert body.startswith("The Joint Water Commission agreed") and "09:15" not in body
+    assert str(titles["Monitoring stations to be installed along the Qessa"][0]["date"]) == "2025-05-02"
+    gazette = titles["Dam operator defends filling schedule"][0]
+    assert (gazette["outlet"], gazette["author"], str(gazette["date"])) == ("Harbour Gazette", "Anna Berg", "2025-05-03")
+    talks = titles["Talks resume on the river treaty"][0]
+    assert talks["date"] is None  # 2024 and 2025 both appear: no guess
+    assert len([t for t in titles if "report on the treaty" in t]) == 2
+
+
+def test_magazine_style_label_confirmed_by_site_caption_credit_list_and_wrapped_lines(tmp_path):
+    root = project(tmp_path)
+    _, report = add(root, FIXTURES / "digest_magazine.txt")
+    (meta, body), = articles(root).values()
+    assert meta["title"] == "Who owns a river? Two banks, one treaty"
+    assert (meta["outlet"], str(meta["date"]), meta["author"]) == ("Southwire", "2021-03-12", "Jane Roe and Li Wei")
+    assert meta["standfirst"] == "A treaty written in 1961 is being read in very different ways on each bank."
+    for dropped in ("SOUTHWIRE.EXAMPLE", "old ferry landing", "Photo:", "The old dam, 1970s.", "©"):
+        assert dropped not in body, dropped
+    assert "runs to eleven pages. Both governments quote it, and each reads it as proof" in body
+    assert "\n- each bank may take water for drinking and farming;\n- neither bank" in body
+    assert "dropped photo caption" in report
+
+
+# --- HTML pages and URLs ----------------------------------------------------------------------------
+
+UNSAFE = re.compile(r"<script|<iframe|<object|<embed|<svg|onerror|onload|onclick|javascript:|file:|https?://|src=|href=", re.I)
+
+
+def test_saved_page_keeps_metadata_and_only_text(tmp_path):
+    root = project(tmp_path)
+    add(root, FIXTURES / "page_article.html")
+    (meta, body), = articles(root).values()
+    assert meta["title"] == "Dam operator publishes flow figures"
+    assert (meta["outlet"], meta["author"], str(meta["date"])) == ("Harbour Gazette", "Anna Berg", "2025-05-06")
+    assert meta["url"] == "https://gazette.example/2025/05/06/dam-flow-figures"
+    assert meta["provenance"] == "page_article.html"
+    assert body.startswith("The company that runs the Upper Kessa Dam")
+    assert "- Releases in March: 41 cubic metres a second." in body
+    assert "Home" not in body and "Share this article" not in body
+
+
+def test_hostile_page_leaves_no_markup_or_references(tmp_path):
+    root = project(tmp_path)
+    _, report = add(root, FIXTURES / "page_hostile.html")
+    (article_id, (meta, body)), = articles(root).items()
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(body)
+    assert not UNSAFE.search(body) and not UNSAFE.search(rendered), body
+    assert "<" not in rendered.replace("<p>", "").replace("</p>", "")
+    text = plain_text(body)
+    assert "detailed table and a map of the gauges" in text
+    assert "every morning at eight until the rains return" in text  # text after <object>/<embed>/<svg> survives
+    assert "lowest reading since it was installed" in text
+    assert meta["outlet"] == "South Wire" and meta["date"] is None and meta["url"] is None
+    assert "new outlet 'South Wire'" in report
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - the http.server API
+        if self.path == "/slow":
+            time.sleep(2)
+        if self.path == "/missing":
+            self.send_error(404)
+            return
+        body = b"x" * 5000 if self.path == "/big" else (FIXTURES / "page_article.html").read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # the client hung up on /slow and /big on purpose
+
+
+@pytest.fixture
+def server():
+    httpd = _Server(("127.0.0.1", 0), _Pages)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_url_is_fetched_and_stored_with_its_canonical_address(tmp_path, server):
+    root = project(tmp_path)
+    add(root, f"{server}/news/dam")
+    (meta, body), = articles(root).values()
+    assert meta["url"] == "https://gazette.example/2025/05/06/dam-flow-figures"
+    assert meta["provenance"] == f"{server}/news/dam"
+    assert "published its daily flow figures" in body
+
+
+def test_url_timeout_size_limit_and_errors_write_nothing(tmp_path, server, monkeypatch):
+    root = project(tmp_path)
+    before = snapshot(root)
+    monkeypatch.setattr(sources, "TIMEOUT", 0.3)
+    monkeypatch.setattr(sources, "MAX_BYTES", 1000)
+    for path, message in (("/slow", "cannot fetch"), ("/big", "more than"), ("/missing", "404")):
+        with pytest.raises(IngestError, match=message):
+            add(root, f"{server}{path}")
+    with pytest.raises(IngestError, match="only http"):
+        add(root, "file:///etc/passwd")
+    assert snapshot(root) == before
+
+
+# --- Markdown, encodings, bad files -------------------------------------------------------------------
+
+def test_markdown_with_front_matter_is_validated_and_stored_as_written(tmp_path):
+    root = project(tmp_path)
+    add(root, FIXTURES / "article_written.md")
+    (article_id, (meta, body)), = articles(root).items()
+    assert article_id == "2025-05-07-letter-ferry-captain"
+    assert (meta["author"], meta["dateline"], meta["provenance"]) == ("Piet Lund", "PORT HALE", "article_written.md")
+    written = (FIXTURES / "article_written.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert body.strip() == written.strip()
+
+
+def test_invalid_markdown_is_refused_with_lines(tmp_path):
+    root = project(tmp_path)
+    before = snapshot(root)
+    with pytest.raises(IngestError) as caught:
+        add(root, FIXTURES / "article_broken.md")
+    messages = [str(d) for d in caught.value.diagnostics]
+    assert any(":3: error: date:" in m for m in messages) and any(":4: error: unknown key 'colour'" in m for m in messages)
+    assert snapshot(root) == before
+
+
+def test_cp1252_is_read_with_a_warning_and_keeps_accents(tmp_path):
+    root = project(tmp_path)
+    _, report = add(root, FIXTURES / "digest_cp1252.txt")
+    (meta, body), = articles(root).values()
+    assert meta["title"] == "Café owners on the river front fear a dry summer" and meta["author"] == "Zoë Varga"
+    assert "The café by the old landing" in body and "stopped, its owner said – and" in body
+    assert "digest_cp1252.txt:1: warning: not UTF-8: read as Windows-1252" in report
+
+
+@pytest.mark.parametrize("name, message", [("empty.txt", "empty"), ("blank.txt", "empty"),
+                                           ("image.png", "binary"), ("binary.txt", "binary"), ("nothing-here.txt", "no such file")])
+def test_empty_binary_and_missing_files_are_refused_and_nothing_is_written(tmp_path, name, message):
+    root = project(tmp_path)
+    before = snapshot(root)
+    with pytest.raises(IngestError, match=message):
+        add(root, FIXTURES / "digest_newsletter.txt", FIXTURES / name)  # the good file is not written either
+    assert snapshot(root) == before
+
+
+def test_cli_reports_a_bad_file_without_traceback(tmp_path):
+    root = project(tmp_path)
+    result = CliRunner().invoke(main, ["add", "--project", str(root), str(FIXTURES / "image.png")])
+    assert result.exit_code == 1
+    assert "cannot add: " in result.output and "binary" in result.output and "Traceback" not in result.output
+
+
+# --- never lose an editor's work --------------------------------------------------------------------
+
+def test_edited_files_survive_and_ids_stay_unique(tmp_path):
+    root = project(tmp_path)
+    planned, _ = add(root, FIXTURES / "digest_bulletin.txt")
+    first = root / "corpus" / f"{planned[0].article_id}.md"
+    edited = first.read_text(encoding="utf-8").replace("author: null", "author: Lena Ward")
+    first.write_text(edited, encoding="utf-8")
+    planned, report = add(root, FIXTURES / "digest_bulletin.txt")
+    assert [item.status for item in planned] == ["already in corpus"] * 3
+    assert first.read_text(encoding="utf-8") == edited
+    assert "0 articles" in report and "3 already in the corpus" in report
+    # same id, different text: a new id, the old file untouched
+    twin = (FIXTURES / "digest_bulletin.txt").read_text(encoding="utf-8").replace("every hour", "every half hour")
+    (tmp_path / "twin.txt").write_text(twin, encoding="utf-8")
+    planned, _ = add(root, tmp_path / "twin.txt")
+    new = [item for item in planned if item.status == "added"]
+    assert len(new) == 1 and new[0].article_id.endswith("-2")
+    assert first.read_text(encoding="utf-8") == edited
+    ids = [path.stem for path in (root / "corpus").glob("*.md")]
+    assert len(ids) == len(set(ids)) == 4 and all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i) for i in ids)
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    root = project(tmp_path)
+    before = snapshot(root)
+    planned, report = add(root, FIXTURES / "digest_bulletin.txt", FIXTURES / "page_hostile.html", dry_run=True)
+    assert len(planned) == 4 and {item.status for item in planned} == {"would add (dry run)"}
+    assert snapshot(root) == before
+    assert "dry run" in report
+
+
+def test_new_outlets_are_appended_keeping_entries_and_comments(tmp_path):
+    root = project(tmp_path)
+    _, report = add(root, FIXTURES / "digest_bulletin.txt")
+    text = (root / "corpus" / "outlets.yaml").read_text(encoding="utf-8")
+    assert text.startswith(OUTLETS)  # the editor's entries and comments, byte for byte
+    assert "Harbourpress:" in text and text.count("Harbour Gazette:") == 1
+    loaded = load(root)
+    assert loaded.outlets["Harbourpress"].country is None
+    assert loaded.outlets["Harbour Gazette"].kind == "daily newspaper"
+    assert "new outlet 'Harbourpress'" in report and "fill them in" in report
+    assert any("outlet 'Harbourpress' has no country" in str(w) for w in loaded.warnings)
+
+
+def test_repository_corpus_is_valid(tmp_path):
+    """The committed corpus (ten seed articles) loads without errors in a project of its own."""
+    root = project(tmp_path)
+    shutil.rmtree(root / "corpus")
+    shutil.copytree(Path(__file__).resolve().parents[1] / "corpus", root / "corpus")
+    loaded = load(root)
+    assert len(loaded.articles) == 10
+    assert sum(article.meta.date is not None for article in loaded.articles) == 8
+    assert all(outlet.country and outlet.kind and outlet.perspective for outlet in loaded.outlets.values())
+
+
+# --- properties -------------------------------------------------------------------------------------
+
+LINES = st.one_of(
+    st.text(st.characters(blacklist_characters="\x00"), max_size=80),  # files with NUL bytes are refused as binary
+    st.sampled_from(["Save", "Share", " 21:02,", "Advertisement", "!-- Google tag (gtag.js) -->", "Nov 6 2020",
+                     "3 May 2025", "Published: 28 April 2025", "By Jane Roe", "BY ANA LI", "SOURCE: PRESS SERVICE",
+                     "KYIV — The city woke up.", "YEREVAN, NOVEMBER 12, ARMENPRESS. Text here.", "  • an item",
+                     "- a dash", "1. one", "# hash", "[a](file:///x)", "<script>x</script>", "Label: A Headline Here",
+                     "example.org", "Short headline line", "", "", ""]),
+)
+
+
+BULLETS = {"•", "-", "*", "+", "●", "▪", "◦", "‣", "∙"}
+
+
+def _words(text: str) -> Counter:
+    return Counter(word for word in text.split() if word not in BULLETS)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(LINES, max_size=40).map("\n".join))
+def test_ingest_never_crashes_and_only_keeps_source_words(text):
+    source = Source("arbitrary.txt", text, "text", "arbitrary.txt")
+    records = parse_digest(source)
+    stored = Counter()
+    for record in records:
+        markdown = body_markdown(record.blocks)
+        stored += _words(plain_text(markdown))
+        if record.blocks:
+            _check(record, article_text(record))  # a valid corpus file every time
+    assert not stored - _words(text)
+
+
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_*#[]<>&`\\1", min_size=1, max_size=8)
+PARAGRAPH = st.lists(WORD, min_size=4, max_size=25).map(lambda words: " ".join(words) + ".")
+TITLE = st.lists(st.sampled_from(["River", "Dam", "Talks", "Ferry", "Treaty", "Farmers", "Stall", "Resume", "Again"]),
+                 min_size=3, max_size=8).map(" ".join)
+HEADER = st.lists(st.sampled_from(["Save", "Share", " 10:41,", "Advertisement", "Nov 6 2020", "By Jane Roe",
+                                   "Published: 28 April 2025", "SOURCE: PRESS SERVICE"]), min_size=1, max_size=3, unique=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(TITLE, HEADER, st.lists(PARAGRAPH, min_size=1, max_size=5)), min_size=1, max_size=4))
+def test_stored_words_are_the_source_words_minus_furniture_and_metadata(articles_spec):
+    parts = []
+    for title, header, paragraphs in articles_spec:
+        parts.append("\n\n".join([title, *header, *paragraphs]))
+    source = Source("generated.txt", "\n\n".join(parts) + "\n", "text", "generated.txt")
+    records = parse_digest(source)
+    assert len(records) == len(articles_spec)
+    for record, (title, _, paragraphs) in zip(records, articles_spec):
+        assert record.title == title
+        # a line starting "* " or "- " is a list item in plain text: only its marker goes
+        assert list(_words(plain_text(body_markdown(record.blocks))).elements()) == list(_words(" ".join(paragraphs)).elements())
