@@ -62,8 +62,19 @@ class Plan:
 # --- matching ---------------------------------------------------------------------------
 
 
+# Text without these needs no Markdown parser: its plain text is its lines, stripped.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&!#|~\x00]|[^\S \n]|^\s*(?:[-+=>]|\d+[.)])|^\s{4}|\n\s*\n", re.MULTILINE)
+
+
 def plain_text(markdown: str) -> str:
     """The words a reader sees in a passage: Markdown syntax, links and inline HTML removed."""
+    if not _MARKUP.search(markdown):
+        return "\n".join(line.strip(" ") for line in markdown.strip(" \n").split("\n"))
+    return markdown_text(markdown)
+
+
+def markdown_text(markdown: str) -> str:
+    """plain_text() through the Markdown parser, for passages with any markup."""
     words: list[str] = []
     for token in _MARKDOWN.parse(markdown):
         if token.type == "inline":
@@ -85,23 +96,28 @@ def _inline_text(token) -> str:
 
 def keyword_pattern(keyword: str) -> str:
     """A keyword as a regex: whole words, any whitespace inside a phrase, trailing `*` a prefix."""
+    return rf"(?<!\w){_keyword_body(keyword)}"
+
+
+def _keyword_body(keyword: str) -> str:
+    """keyword_pattern() without the check before the first letter (shared by a whole matcher)."""
     keyword = keyword.strip()
     prefix = keyword.endswith("*")
-    words = keyword.rstrip("*").split()
-    body = r"\s+".join(re.escape(word) for word in words)
-    return rf"(?<!\w){body}" + (r"\w*" if prefix else r"(?!\w)")
+    body = r"\s+".join(re.escape(word) for word in keyword.rstrip("*").split())
+    return body + (r"\w*" if prefix else r"(?!\w)")
 
 
 class ChapterMatcher:
     """One compiled pattern for all of a chapter's keywords and its glossary terms' names."""
 
     def __init__(self, keywords: list[str], names: list[str]):
-        patterns = {keyword_pattern(keyword): len(keyword) for keyword in keywords}
+        patterns = {_keyword_body(keyword): len(keyword) for keyword in keywords}
         for name in names:
-            patterns.setdefault(keyword_pattern(name.replace("*", r"\*")), len(name))
+            patterns.setdefault(_keyword_body(name.replace("*", r"\*")), len(name))
         # Longest first: "humanitarian truce" is one mention, not also a mention of "truce".
         ordered = sorted(patterns, key=lambda pattern: (-patterns[pattern], pattern))
-        self.pattern = re.compile("|".join(ordered), re.IGNORECASE) if ordered else None
+        alternatives = "|".join(ordered)
+        self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE) if ordered else None
 
     def score(self, text: str) -> int:
         """How many times the chapter's keywords and names occur in `text` (no overlaps)."""

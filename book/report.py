@@ -36,17 +36,26 @@ def report_data(project: Project, plan: Plan) -> dict:
 
 def glossary_use(project: Project, chapter_of: dict[str, str]) -> dict[str, dict[str, int]]:
     """term id → {chapter slug → mentions of any of its names}; unused terms map to {}."""
-    uses: dict[str, dict[str, int]] = {}
-    texts = [(chapter_of[p.ref], plain_text(p.text)) for p in project.passages]
-    for term in project.glossary:
-        matcher = ChapterMatcher([], term.all_names())
-        counts: dict[str, int] = {}
-        for slug, text in texts:
-            found = matcher.score(text)
-            if found:
-                counts[slug] = counts.get(slug, 0) + found
-        uses[term.id] = counts
+    owner = {_folded(name): term.id for term in project.glossary for name in term.all_names()}
+    matcher = ChapterMatcher([], [name for term in project.glossary for name in term.all_names()])
+    uses: dict[str, dict[str, int]] = {term.id: {} for term in project.glossary}
+    for passage in project.passages:
+        for found in matcher.matches(plain_text(passage.text)):
+            term_id = owner.get(_folded(found)) or _owner_of(project, found)
+            counts = uses[term_id]
+            slug = chapter_of[passage.ref]
+            counts[slug] = counts.get(slug, 0) + 1
     return uses
+
+
+def _owner_of(project: Project, found: str) -> str:
+    """The term one of whose names matched `found` (for case rules casefold() does not share)."""
+    return next(term.id for term in project.glossary if ChapterMatcher([], term.all_names()).score(found))
+
+
+def _folded(name: str) -> str:
+    """A name as the matcher compares it: case and runs of whitespace ignored."""
+    return " ".join(name.split()).casefold()
 
 
 def print_report(project_dir: Path, as_json: bool = False, console: Console | None = None) -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from book.cli import main
 from book.models import ArticleMeta, BookConfig, ChapterMatch, ChapterSpec, Term
-from book.organise import FURTHER, FURTHER_TITLE, ChapterMatcher, keyword_pattern, organise, plain_text
+from book.organise import FURTHER, FURTHER_TITLE, ChapterMatcher, keyword_pattern, markdown_text, organise, plain_text
 from book.project import Article, Chapter, Passage, Project, load
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -93,6 +93,12 @@ def test_scores_are_counted_on_plain_text_not_markdown_syntax():
     assert plain_text(text) == "A ceasefire and a link and truce."
     assert scores_of(["ceasefire", "truce"], text) == 2
     assert scores_of(["example"], text) == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(alphabet="ab -*_[]()<>&#!`>=+.1\n\t\\\u00a0", max_size=30), st.text(max_size=30)))
+def test_plain_text_without_markup_skips_the_parser_but_means_the_same(text):
+    assert plain_text(text) == markdown_text(text)
 
 
 def test_keyword_pattern_escapes_regex_characters():
