@@ -91,6 +91,9 @@ def manifest(project: Project, number: int, note: str | None) -> str:
     return stream.getvalue()
 
 
+RELEASE_FORMATS = ("pdf", "epub", "html")
+
+
 def release(project_dir: Path, note: str | None = None) -> list[Path]:
     """Record editions/<n>.yaml and build that edition; refuses on errors or when nothing changed."""
     from book.pipeline import build
@@ -107,7 +110,7 @@ def release(project_dir: Path, note: str | None = None) -> list[Path]:
         except FileExistsError:
             raise ReleaseError(f"editions/{number}.yaml already exists") from None
         print(f"released edition {number}: editions/{number}.yaml ({len(project.articles)} sources)")
-    return build(project_dir)
+    return build(project_dir, formats=RELEASE_FORMATS)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,120 @@
+"""Editions: release, add and change sources, draft build with "What's new", release again."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from book.cli import main
+from book.editions import current_edition, diff, fingerprint
+from book.project import load
+
+ROOT = Path(__file__).resolve().parents[1]
+NEW_ARTICLE = """---
+title: Monitoring station opens on the river
+outlet: South Wire
+date: 2021-04-01
+---
+A monitoring station on the Qessa began measuring the flow on Thursday.
+"""
+
+
+def run(project: Path, *args: str):
+    result = CliRunner().invoke(main, [*args, "--project", str(project)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+@pytest.fixture
+def released(project_copy, monkeypatch):
+    """The minimal project with edition 1 released on 2021-05-01 (EPUB only, to stay fast)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1619827200")  # 2021-05-01
+    project = project_copy("minimal")
+    from book import editions
+
+    monkeypatch.setattr(editions, "RELEASE_FORMATS", ("epub",))
+    result = run(project, "release", "--note", "First edition for the class.")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def test_first_release_writes_a_manifest_of_every_source(released):
+    manifest = YAML(typ="safe").load((released / "editions/1.yaml").read_text(encoding="utf-8"))
+    project = load(released)
+    assert manifest["edition"] == 1
+    assert str(manifest["released"]) == "2021-05-01"
+    assert manifest["note"] == "First edition for the class."
+    assert manifest["sources"] == {a.id: fingerprint(a) for a in project.articles}
+    assert all(value.startswith("sha256:") and len(value) == 71 for value in manifest["sources"].values())
+    info = current_edition(project)
+    assert (info.number, info.draft, info.label) == (1, False, "Edition 1")
+
+
+def test_nothing_changed_release_is_refused_and_writes_nothing(released):
+    before = sorted(p.name for p in (released / "editions").iterdir())
+    result = run(released, "release")
+    assert result.exit_code == 1
+    assert "nothing changed since edition 1" in result.output
+    assert sorted(p.name for p in (released / "editions").iterdir()) == before
+
+
+def test_release_refused_when_check_has_errors(project_copy):
+    project = project_copy("minimal")
+    path = project / "chapters/02-talks.md"
+    path.write_text(path.read_text().replace("min_score", "min_scroe"))
+    result = run(project, "release")
+    assert result.exit_code == 1
+    assert "chapters/02-talks.md:6: error: unknown key 'min_scroe'" in result.output
+    assert not (project / "editions").exists() or not any((project / "editions").iterdir())
+
+
+def test_draft_after_changes_then_second_release(released):
+    (released / "corpus/southwire-2021-04-01-station.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    edited = released / "corpus/gazette-2021-03-02-dam-filling.md"
+    edited.write_text(edited.read_text().replace("within a day", "within two days"), encoding="utf-8")
+    project = load(released)
+    change = diff(project)
+    assert change.previous == 1
+    assert change.added == ("southwire-2021-04-01-station",)
+    assert change.changed == ("gazette-2021-03-02-dam-filling",)
+    assert change.removed == ()
+    info = current_edition(project)
+    assert (info.number, info.draft, info.label) == (2, True, "Edition 2 (draft)")
+    assert_draft_outputs_show_changes(released)
+
+    result = run(released, "release", "--note", "Adds the monitoring station.")
+    assert result.exit_code == 0, result.output
+    manifest = YAML(typ="safe").load((released / "editions/2.yaml").read_text(encoding="utf-8"))
+    assert manifest["edition"] == 2 and "southwire-2021-04-01-station" in manifest["sources"]
+    again = run(released, "release")
+    assert again.exit_code == 1 and "nothing changed since edition 2" in again.output
+    assert sorted(p.name for p in (released / "editions").iterdir()) == ["1.yaml", "2.yaml"]
+
+
+def test_removed_article_is_listed(released):
+    (released / "corpus/undated-letter.md").unlink()
+    assert diff(load(released)).removed == ("undated-letter",)
+
+
+def assert_draft_outputs_show_changes(project: Path) -> None:
+    """A draft build names edition 2 and lists the added and the changed article, linked."""
+    result = run(project, "build", "--pdf", "--html")
+    assert result.exit_code == 0, result.output
+    page = next((project / "dist").glob("*.html")).read_text(encoding="utf-8")
+    whats_new = page[page.index('id="whats-new"'):]
+    whats_new = whats_new[: whats_new.index("</section>")]
+    assert "Changes since edition 1" in whats_new
+    assert "Monitoring station opens on the river" in whats_new
+    assert "Dam filling begins despite protests downstream" in whats_new
+    assert 'href="#' in whats_new
+    assert "Edition 2 (draft)" in page
+    pdf = next(p for p in (project / "dist").glob("*.pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Edition 2 (draft)" in text
+    back = text[text.rindex("What’s new in this edition"):]
+    assert "Monitoring station opens on the river" in back and "Dam filling begins despite protests" in back
