@@ -360,3 +360,26 @@ def test_report_on_an_invalid_project_names_the_file_and_line(tmp_path):
     assert result.exit_code == 1
     assert "chapters/01-dams.md:" in result.output and "article 'a' has passages 1 to 1" in result.output
     assert "Traceback" not in result.output
+
+
+# --- the repository's own book ---------------------------------------------------------
+
+
+def test_the_repository_book_is_organised_as_an_editor_would_want():
+    project = load(PROJECTS.parents[1])
+    plan = organise(project)
+    assert_exactly_once(project, plan)
+    slugs = [chapter.slug for chapter in plan.chapters]
+    assert {"foreign-involvement", "ceasefires", "peacekeeping", "cultural-heritage"} <= set(slugs)
+    total = len(project.passages)
+    for chapter in project.chapters:
+        words = len(chapter.intro.split())
+        assert 120 <= words <= 250, (chapter.slug, words)
+        assert 2 <= len(chapter.spec.questions) <= 4, chapter.slug
+    for planned in plan.chapters:
+        assert planned.refs, f"{planned.slug} is empty"
+        assert len(planned.refs) <= 0.3 * total, f"{planned.slug} holds {len(planned.refs)} of {total} passages"
+    further = sum(len(c.refs) for c in plan.chapters if c.further)
+    assert further <= 0.05 * total
+    fell = sum(1 for d in plan.decisions if d.rule in ("article", "further"))
+    assert fell <= 0.1 * total
