@@ -55,7 +55,7 @@ def minimal(tmp_path_factory):
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         project = load(root)
         book = annotate(project, organise(project), current_edition(project))
-    out = root / "dist" / f"{book.slug}.pdf"
+    out = root / "dist" / f"{book.stem}.pdf"
     return {"root": root, "book": book, "pdf": out, "written": written, "logs": logs.records, "pages": page_texts(out)}
 
 
@@ -96,7 +96,7 @@ def printed_number(page_text: str) -> str:
 def test_build_writes_pdf_handouts_and_html_without_warnings(minimal):
     book = minimal["book"]
     names = sorted(p.relative_to(minimal["root"] / "dist").as_posix() for p in minimal["written"])
-    expected = sorted([f"{book.slug}.pdf", f"{book.slug}.print.html"]
+    expected = sorted([f"{book.stem}.pdf", f"{book.stem}.print.html"]
                       + [f"handouts/{c.number:02d}-{c.slug}.pdf" for c in book.chapters])
     assert names == expected
     assert [r.getMessage() for r in minimal["logs"] if r.levelno >= logging.WARNING] == []
@@ -303,7 +303,7 @@ def test_weasyprint_warnings_are_reported_as_ours(tmp_path, caplog):
         write_outputs(book, project, formats=("pdf",))
     messages = [r.getMessage() for r in caplog.records if r.name == "book.render"]
     assert any("missing.png" in m for m in messages), messages
-    assert (tmp_path / "dist" / "test-book.pdf").is_file()
+    assert (tmp_path / "dist" / f"{book.stem}.pdf").is_file()
 
 
 def test_first_edition_says_so_and_later_editions_list_changes(tmp_path):

@@ -24,8 +24,8 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
 
         pdf.check_weasyprint()
         if "pdf" in formats:
-            out = dist / f"{book.slug}.pdf"
-            kept = dist / f"{book.slug}.print.html" if keep_html else None
+            out = dist / f"{book.stem}.pdf"
+            kept = dist / f"{book.stem}.print.html" if keep_html else None
             _report(pdf.build_pdf(book, project.root, out, keep_html=kept), out)
             written += [out] + ([kept] if kept else [])
         if handouts:
@@ -36,11 +36,11 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
     if "epub" in formats:
         from book.render.epub import write_epub
 
-        out = dist / f"{book.slug}.epub"
+        out = dist / f"{book.stem}.epub"
         write_epub(book, project, out)
         written.append(out)
     if "html" in formats:
-        out = dist / f"{book.slug}.html"
+        out = dist / f"{book.stem}.html"
         files.write_atomic(out, web_page(book))
         written.append(out)
     return written

@@ -179,4 +179,9 @@ class Book:
     glossary: tuple[GlossaryEntry, ...]
     sources: tuple[OutletSources, ...]
     changes: Changes
-    slug: str  # file-name stem for outputs, e.g. "nagorno-karabakh-2020"
+    slug: str  # the book's name for files, e.g. "nagorno-karabakh-2020"
+
+    @property
+    def stem(self) -> str:
+        """File-name stem of this edition's outputs, e.g. "nagorno-karabakh-2020-edition-2"."""
+        return f"{self.slug}-edition-{self.edition.number}"
