@@ -118,3 +118,20 @@ def assert_draft_outputs_show_changes(project: Path) -> None:
     assert "Edition 2 (draft)" in text
     back = text[text.rindex("What’s new in this edition"):]
     assert "Monitoring station opens on the river" in back and "Dam filling begins despite protests" in back
+
+
+def test_concurrent_releases_record_one_edition(project_copy):
+    """Two `book release` at once: the lock lets one write editions/1.yaml; the other finds nothing changed."""
+    project = project_copy("minimal")
+    env = {**__import__("os").environ, "SOURCE_DATE_EPOCH": "1619827200"}
+    command = [sys.executable, "-m", "book", "release", "--project", str(project)]
+    runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for _ in range(2)]
+    outputs = [(run.wait(timeout=300), run.stdout.read()) for run in runs]
+    assert sorted(code for code, _ in outputs) == [0, 1], outputs
+    refused = next(text for code, text in outputs if code == 1)
+    assert "nothing changed since edition 1" in refused and "Traceback" not in refused
+    assert sorted(p.name for p in (project / "editions").iterdir()) == ["1.yaml"]
+    assert sorted(p.name for p in (project / "dist").iterdir() if p.name not in (".lock", ".cache")) == [
+        "the-kessa-valley-dispute-edition-1.epub", "the-kessa-valley-dispute-edition-1.html",
+        "the-kessa-valley-dispute-edition-1.pdf"]
