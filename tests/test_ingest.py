@@ -28,7 +28,7 @@ from book.ingest.text import parse_digest
 from book.project import load
 
 FIXTURES = Path(__file__).parent / "ingest"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "ingest" / "seeds"  # copies of ../shared/seeds
 OUTLETS = """\
 # Who publishes what (the editor's notes stay)
 Harbour Gazette:
