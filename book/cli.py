@@ -102,9 +102,11 @@ def check(project_dir: Path, strict: bool) -> None:
 def build(formats: tuple[str, ...], handouts: bool, keep_html: bool, project_dir: Path, strict: bool) -> None:
     """Build the book into dist/ (all formats by default)."""
     from book.pipeline import build as run_build
+    from book.progress import on_terminal
 
-    outputs = run_build(project_dir, formats=tuple(formats) or ("pdf", "epub", "html"),
-                        handouts=handouts, keep_html=keep_html, strict=strict)
+    with on_terminal():  # stages and pages on stderr, only when it is a terminal
+        outputs = run_build(project_dir, formats=tuple(formats) or ("pdf", "epub", "html"),
+                            handouts=handouts, keep_html=keep_html, strict=strict)
     for path in outputs:
         click.echo(f"wrote {path}")
 

@@ -171,12 +171,15 @@ def _pins(chapter: Chapter, passage: Passage) -> tuple[bool, bool]:
 # --- assignment -----------------------------------------------------------------------
 
 
-def organise(project: Project) -> Plan:
-    """Every passage of the corpus in exactly one chapter (DESIGN §3 stage 3)."""
+def organise(project: Project, scores: dict[str, dict[str, int]] | None = None) -> Plan:
+    """Every passage of the corpus in exactly one chapter (DESIGN §3 stage 3).
+
+    `scores` are score_passages(project) when the caller already has them (from a cache).
+    """
     chapters = project.chapters
     order = {chapter.slug: index for index, chapter in enumerate(chapters)}
     min_scores = {chapter.slug: chapter.spec.match.min_score for chapter in chapters}
-    all_scores = score_passages(project)
+    all_scores = score_passages(project) if scores is None else scores
     decisions: dict[str, Decision] = {}
     for article in project.articles:
         settled: dict[str, Decision] = {}

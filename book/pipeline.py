@@ -5,17 +5,33 @@ from __future__ import annotations
 from pathlib import Path
 
 from book.editions import current_edition, project_lock
+from book.progress import stage
 from book.project import load
 
 
-def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, keep_html=False, strict=False) -> list[Path]:
-    """load → organise → annotate → render; returns the files written into dist/."""
+def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, keep_html=False, strict=False,
+          cache: bool = True) -> list[Path]:
+    """load → organise → annotate → render; returns the files written into dist/.
+
+    With `cache`, what did not change since the last build (parsed files, passage scores)
+    is read from dist/.cache/ instead of being worked out again.
+    """
+    from book import cache as caches
     from book.annotate import annotate
     from book.organise import organise
     from book.render import write_outputs
 
-    with project_lock(Path(project_dir)):
-        project = load(project_dir, strict=strict)
-        plan = organise(project)
-        book = annotate(project, plan, current_edition(project))
+    project_dir = Path(project_dir)
+    with project_lock(project_dir):
+        with stage("load"):
+            sources = caches.source_cache(project_dir) if cache else None
+            project = load(project_dir, strict=strict, cache=sources)
+        with stage("organise", total=len(project.articles), unit="articles"):
+            scores_cache = caches.score_cache(project_dir) if cache else None
+            plan = organise(project, caches.passage_scores(project, scores_cache))
+        with stage("link", total=len(plan.decisions), unit="passages"):
+            book = annotate(project, plan, current_edition(project))
+        for kept in (sources, scores_cache):
+            if kept is not None:
+                kept.save()
         return write_outputs(book, project, formats=formats, handouts=handouts, keep_html=keep_html)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -110,8 +112,11 @@ def split_passages(body: str, first_line: int) -> tuple[tuple[str, int], ...]:
     return tuple(blocks)
 
 
-def load(root: Path, strict: bool = False) -> Project:
-    """The project in `root`; raises ProjectError naming every problem (warnings too with `strict`)."""
+def load(root: Path, strict: bool = False, cache=None) -> Project:
+    """The project in `root`; raises ProjectError naming every problem (warnings too with `strict`).
+
+    With a `book.cache.Cache`, articles and chapters whose files have not changed are not parsed again.
+    """
     root = Path(root)
     if not root.is_dir():
         raise ProjectError(f"{root}: no such folder")
@@ -121,8 +126,8 @@ def load(root: Path, strict: bool = False) -> Project:
     config = _load_yaml_file(root, "book.yaml", BookConfig, found)
     outlets = _load_outlets(root, found)
     glossary = _load_glossary(root, found)
-    articles = _load_articles(root, found)
-    chapters = _load_chapters(root, found)
+    articles = _load_articles(root, found, cache)
+    chapters = _load_chapters(root, found, cache)
     editions = _load_editions(root, found)
     checks = Located("")
     found.append(checks)
@@ -225,29 +230,53 @@ def _load_glossary(root: Path, found: list[Located]) -> list[_Parsed]:
     return terms
 
 
-def _load_articles(root: Path, found: list[Located]) -> list[_Parsed]:
+def _load_articles(root: Path, found: list[Located], cache=None) -> list[_Parsed]:
     articles = []
     for path in sorted((root / "corpus").glob("*.md")):
         where = Located(_rel(root, path))
         found.append(where)
-        if not ID_RE.match(path.stem):
-            where.error(1, f"article id '{path.stem}' must be lower-case letters, digits and single hyphens")
-            continue
-        parsed = _load_front_matter_file(path, ArticleMeta, where)
-        if parsed is None:
-            continue
-        meta, data, body, body_line = parsed
-        if meta.date is None:
-            where.warning(line_of(data, ("date",), 2), "no date: the book will cite it as 'n.d.'")
-        if meta.outlet is None:
-            where.warning(line_of(data, ("outlet",), 2), "no outlet: the book will cite it as 'outlet not named'")
-        blocks = split_passages(body, body_line)
-        if not blocks:
-            where.error(body_line - 1, "the article has no text after its front matter")
-        passages = tuple(Passage(path.stem, n, text, line) for n, (text, line) in enumerate(blocks, 1))
-        article = Article(path.stem, meta, body, passages, where.rel)
-        articles.append(_Parsed(article, data, where, 2))
+        parsed = _cached(cache, "article", path, where, functools.partial(_load_article, path))
+        if parsed is not None:
+            articles.append(parsed)
     return articles
+
+
+def _cached(cache, kind: str, path: Path, where: Located, parse) -> _Parsed | None:
+    """`parse(where)`, or what it gave for the same bytes at the same path in an earlier build."""
+    if cache is None:
+        return parse(where)
+
+    def make():
+        fresh = Located(where.rel)
+        return parse(fresh), tuple(fresh.diagnostics)
+
+    from book.cache import key
+
+    parsed, diagnostics = cache.get(key(kind, where.rel, path.read_bytes()), make)
+    where.diagnostics.extend(diagnostics)
+    if parsed is None:
+        return None
+    return dataclasses.replace(parsed, where=where)
+
+
+def _load_article(path: Path, where: Located) -> _Parsed | None:
+    if not ID_RE.match(path.stem):
+        where.error(1, f"article id '{path.stem}' must be lower-case letters, digits and single hyphens")
+        return None
+    parsed = _load_front_matter_file(path, ArticleMeta, where)
+    if parsed is None:
+        return None
+    meta, data, body, body_line = parsed
+    if meta.date is None:
+        where.warning(line_of(data, ("date",), 2), "no date: the book will cite it as 'n.d.'")
+    if meta.outlet is None:
+        where.warning(line_of(data, ("outlet",), 2), "no outlet: the book will cite it as 'outlet not named'")
+    blocks = split_passages(body, body_line)
+    if not blocks:
+        where.error(body_line - 1, "the article has no text after its front matter")
+    passages = tuple(Passage(path.stem, n, text, line) for n, (text, line) in enumerate(blocks, 1))
+    article = Article(path.stem, meta, body, passages, where.rel)
+    return _Parsed(article, data, where, 2)
 
 
 def _load_front_matter_file(path: Path, model, where: Located):
@@ -270,7 +299,7 @@ def _load_front_matter_file(path: Path, model, where: Located):
     return meta, data, body, body_line
 
 
-def _load_chapters(root: Path, found: list[Located]) -> list[_Parsed]:
+def _load_chapters(root: Path, found: list[Located], cache=None) -> list[_Parsed]:
     chapters, seen = [], {}
     for path in sorted((root / "chapters").glob("*.md")):
         where = Located(_rel(root, path))
@@ -284,12 +313,18 @@ def _load_chapters(root: Path, found: list[Located]) -> list[_Parsed]:
             where.error(1, f"duplicate chapter slug '{slug}' (also {seen[slug]})")
             continue
         seen[slug] = where.rel
-        parsed = _load_front_matter_file(path, ChapterSpec, where)
-        if parsed is None:
-            continue
-        spec, data, body, _ = parsed
-        chapters.append(_Parsed(Chapter(slug, spec, body.strip(), where.rel), data, where, 2))
+        parsed = _cached(cache, "chapter", path, where, functools.partial(_load_chapter, path, slug))
+        if parsed is not None:
+            chapters.append(parsed)
     return chapters
+
+
+def _load_chapter(path: Path, slug: str, where: Located) -> _Parsed | None:
+    parsed = _load_front_matter_file(path, ChapterSpec, where)
+    if parsed is None:
+        return None
+    spec, data, body, _ = parsed
+    return _Parsed(Chapter(slug, spec, body.strip(), where.rel), data, where, 2)
 
 
 def _load_editions(root: Path, found: list[Located]) -> list[_Parsed]:

@@ -3,47 +3,130 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from book import files
+from book import files, progress
+from book.errors import BookError, RenderError
 from book.render.model import Book
 
 LOGGER = logging.getLogger("book.render")
 
 
 def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts: bool = False,
-                  keep_html: bool = False) -> list[Path]:
+                  keep_html: bool = False, parallel: bool | None = None) -> list[Path]:
     """Every requested output of `book` in `<project>/dist/`; returns the files written.
 
-    WeasyPrint's warnings come back as ours, through the `book.render` logger.
+    WeasyPrint's warnings come back as ours, through the `book.render` logger. When the
+    PDF and the EPUB are both wanted and there is a second core, the EPUB is made in a
+    worker process while this one lays out the PDF (`parallel=False` never does that).
     """
     dist = Path(project.root) / "dist"
     written: list[Path] = []
-    if "pdf" in formats or handouts:
-        from book.render import pdf
+    epub_out = dist / f"{book.stem}.epub"
+    pending: Future | None = None
+    pool = None
+    wants_pdf = "pdf" in formats or handouts
+    if parallel is None:
+        parallel = (os.cpu_count() or 1) > 1
+    if "epub" in formats and wants_pdf and parallel and "fork" in multiprocessing.get_all_start_methods():
+        # fork: the worker starts with everything imported and the book in memory, no pickling of it
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        pending = pool.submit(_epub_worker, book, project, epub_out)
+    try:
+        if wants_pdf:
+            _write_pdfs(book, project, dist, formats, handouts, keep_html, written)
+        if "epub" in formats:
+            with progress.stage("EPUB"):
+                if pending is not None:
+                    _replay(pending.result())
+                else:
+                    from book.render.epub import write_epub
 
-        pdf.check_weasyprint()
-        if "pdf" in formats:
-            out = dist / f"{book.stem}.pdf"
-            kept = dist / f"{book.stem}.print.html" if keep_html else None
-            _report(pdf.build_pdf(book, project.root, out, keep_html=kept), out)
-            written += [out] + ([kept] if kept else [])
-        if handouts:
-            for chapter in book.chapters:
-                out = dist / "handouts" / f"{chapter.number:02d}-{chapter.slug}.pdf"
-                _report(pdf.build_handout(book, chapter, project.root, out), out)
-                written.append(out)
-    if "epub" in formats:
-        from book.render.epub import write_epub
-
-        out = dist / f"{book.stem}.epub"
-        write_epub(book, project, out)
-        written.append(out)
+                    write_epub(book, project, epub_out)
+            written.append(epub_out)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     if "html" in formats:
         out = dist / f"{book.stem}.html"
-        files.write_atomic(out, web_page(book))
+        with progress.stage("render HTML"):
+            page = web_page(book)
+        files.write_atomic(out, page)
         written.append(out)
     return written
+
+
+def _write_pdfs(book: Book, project, dist: Path, formats, handouts: bool, keep_html: bool, written: list[Path]) -> None:
+    from book.render import pdf
+
+    pdf.check_weasyprint()
+    if "pdf" in formats:
+        out = dist / f"{book.stem}.pdf"
+        kept = dist / f"{book.stem}.print.html" if keep_html else None
+        _report(pdf.build_pdf(book, project.root, out, keep_html=kept), out)
+        written += [out] + ([kept] if kept else [])
+    if handouts:
+        for chapter in book.chapters:
+            out = dist / "handouts" / f"{chapter.number:02d}-{chapter.slug}.pdf"
+            _report(pdf.build_handout(book, chapter, project.root, out), out)
+            written.append(out)
+
+
+class _Keep(logging.Handler):
+    """In the worker: the log records of `book.*`, sent back to be logged by the parent."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
+        self.records.append(record)
+
+
+def _epub_worker(book: Book, project, out: Path):
+    """Runs in the worker process: write the EPUB; returns ("ok" | "error", log records, error)."""
+    from book.render.epub import write_epub
+
+    progress.silence()
+    logger = logging.getLogger("book")
+    keep = _Keep()
+    logger.addHandler(keep)
+    logger.propagate = False
+    try:
+        write_epub(book, project, out)
+    except BookError as error:
+        return "error", keep.records, (type(error).__name__, error.message, error.diagnostics)
+    except Exception as error:  # a bug in the worker: the parent raises it, with its trace text
+        import traceback
+
+        return "bug", keep.records, "".join(traceback.format_exception(error))
+    return "ok", keep.records, None
+
+
+def _replay(result) -> None:
+    """The worker's log records logged here, its error raised here."""
+    status, records, error = result
+    for record in records:
+        logging.getLogger(record.name).handle(record)
+    if status == "error":
+        name, message, diagnostics = error
+        kind = next((cls for cls in _error_classes() if cls.__name__ == name), RenderError)
+        raise kind(message, diagnostics)
+    if status == "bug":
+        raise RuntimeError(f"the EPUB worker failed:\n{error}")
+
+
+def _error_classes():
+    stack, seen = [BookError], []
+    while stack:
+        cls = stack.pop()
+        seen.append(cls)
+        stack.extend(cls.__subclasses__())
+    return seen
 
 
 def web_page(book: Book) -> str:

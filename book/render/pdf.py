@@ -23,7 +23,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from book import files
+from book import files, progress
 from book.errors import RenderError
 from book.render import html
 from book.render.model import Book, ChapterView
@@ -121,11 +121,14 @@ class PrintBuild:
 
     def layout(self, source: str):
         """The HTML laid out into pages (a weasyprint Document)."""
-        document = weasyprint.HTML(string=source, base_url=self.project_root.as_uri() + "/", url_fetcher=self.fetcher)
-        return document.render(font_config=self.fonts, **OPTIONS)
+        with progress.stage("PDF layout", unit="pages"), progress.weasyprint_pages():
+            document = weasyprint.HTML(string=source, base_url=self.project_root.as_uri() + "/", url_fetcher=self.fetcher)
+            return document.render(font_config=self.fonts, **OPTIONS)
 
     def part(self, name: str, links: html.Links, page_css: str = ""):
-        return self.layout(html.render("print/part.html", part=name, **self.context(links, page_css)))
+        with progress.stage("render HTML"):
+            source = html.render("print/part.html", part=name, **self.context(links, page_css))
+        return self.layout(source)
 
     def blank_pages(self, after: int) -> list:
         """One unnumbered blank page when `after` pages end on a right-hand page, else none."""
@@ -156,11 +159,12 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
         links = html.Links("pdf", pages)
         front = run.part("front", links)
         front_pages = front.pages + run.blank_pages(len(front.pages))  # the body opens on a right-hand page
-        data = front.copy(front_pages + body + back.pages).write_pdf(pdf_identifier=_identifier(book), **OPTIONS)
+        with progress.stage("PDF write", total=len(front_pages) + len(body) + len(back.pages), unit="pages"):
+            data = front.copy(front_pages + body + back.pages).write_pdf(pdf_identifier=_identifier(book), **OPTIONS)
+            files.write_atomic(out_path, data)
         if keep_html is not None:
             single = html.render("print/single.html", **run.context(links, _single_page_css(len(front_pages))))
             files.write_atomic(keep_html, single)
-    files.write_atomic(out_path, data)
     run.warnings = _located(warnings, run.fetcher.refused)
     return run.warnings
 
