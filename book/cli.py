@@ -49,6 +49,10 @@ def _user_errors(command):
             print_diagnostics(error.diagnostics)
             click.echo(str(error), err=True)
             sys.exit(1)
+        except OSError as error:  # the file system refused: a folder in the way, no space, no permission
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"file system: {where}{error.strerror or error}", err=True)
+            sys.exit(1)
 
     return wrapper
 

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
 import hashlib
 import io
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from book.errors import ReleaseError
+from book.clock import today
+from book.errors import ProjectError, ReleaseError
 from book.files import write_atomic
 from book.models import Edition
 from book.project import Article, Project, load
@@ -30,14 +29,6 @@ class Diff:
     added: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
-
-
-def today() -> dt.date:
-    """The release/build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
 
 
 def fingerprint(article: Article) -> str:
@@ -109,13 +100,21 @@ def release(project_dir: Path, note: str | None = None) -> list[Path]:
             write_atomic(path, manifest(project, number, note), overwrite=False)
         except FileExistsError:
             raise ReleaseError(f"editions/{number}.yaml already exists") from None
-        print(f"released edition {number}: editions/{number}.yaml ({len(project.articles)} sources)")
-    return build(project_dir, formats=RELEASE_FORMATS)
+    try:
+        outputs = build(project_dir, formats=RELEASE_FORMATS)
+    except BaseException:
+        path.unlink(missing_ok=True)  # an edition is recorded only once it is built
+        raise
+    print(f"released edition {number}: editions/{number}.yaml ({len(project.articles)} sources)")
+    return outputs
 
 
 @contextlib.contextmanager
 def project_lock(project_dir: Path):
     """Serialise commands that write editions/ or dist/ in one project (an advisory file lock)."""
+    if not (Path(project_dir) / "book.yaml").is_file():
+        load(project_dir)  # raises the usual "no such folder" / "not a book project" error
+        raise ProjectError(f"{project_dir}: not a book project (no book.yaml)")
     lock_dir = Path(project_dir) / "dist"
     lock_dir.mkdir(parents=True, exist_ok=True)
     with open(lock_dir / ".lock", "w") as handle:

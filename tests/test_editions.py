@@ -135,3 +135,33 @@ def test_concurrent_releases_record_one_edition(project_copy):
     assert sorted(p.name for p in (project / "dist").iterdir() if p.name not in (".lock", ".cache")) == [
         "the-kessa-valley-dispute-edition-1.epub", "the-kessa-valley-dispute-edition-1.html",
         "the-kessa-valley-dispute-edition-1.pdf"]
+
+
+def test_malformed_source_date_epoch_is_a_clear_error(project_copy, monkeypatch):
+    project = project_copy("minimal")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = run(project, "build", "--epub")
+    assert result.exit_code == 1
+    assert "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not 'yesterday'" in result.output
+    assert not list((project / "dist").glob("*.epub"))
+
+
+def test_build_of_a_missing_folder_says_so_and_creates_nothing(tmp_path):
+    result = run(tmp_path / "nowhere", "build")
+    assert result.exit_code == 1 and "no such folder" in result.output
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_failed_build_records_no_edition(project_copy, monkeypatch):
+    """A release whose build fails leaves editions/ as it was: an edition exists only once built."""
+    project = project_copy("minimal")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1619827200")
+    (project / "dist").mkdir()
+    (project / "dist" / "the-kessa-valley-dispute-edition-1.epub").mkdir()  # a folder where the EPUB must go
+    from book import editions
+
+    monkeypatch.setattr(editions, "RELEASE_FORMATS", ("epub",))
+    result = run(project, "release")
+    assert result.exit_code == 1
+    assert "file system: " in result.output and "Is a directory" in result.output
+    assert not (project / "editions" / "1.yaml").exists()

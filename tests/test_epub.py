@@ -17,7 +17,7 @@ from lxml import etree
 
 from book.annotate import annotate
 from book.editions import current_edition
-from book.errors import RenderError
+from book.errors import BookError
 from book.organise import organise
 from book.project import load
 from book.render.epub import write_epub
@@ -221,7 +221,7 @@ def test_colophon_carries_the_edition(built):
 def test_bad_source_date_epoch_is_a_clear_error_and_writes_nothing(minimal, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     out = tmp_path / "book.epub"
-    with pytest.raises(RenderError, match="SOURCE_DATE_EPOCH"):
+    with pytest.raises(BookError, match="SOURCE_DATE_EPOCH"):
         write_epub(minimal.book, minimal.project, out)
     assert list(tmp_path.iterdir()) == []
 
@@ -231,4 +231,5 @@ def test_modified_falls_back_to_the_edition_date(minimal, tmp_path, monkeypatch)
     path = write_epub(minimal.book, minimal.project, tmp_path / "book.epub")
     opf = etree.fromstring(read_epub(path)["EPUB/content.opf"])
     modified = opf.find(".//opf:meta[@property='dcterms:modified']", NS).text
-    assert modified == dt.datetime.combine(minimal.book.edition.date, dt.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert minimal.book.edition.date == dt.date(2023, 11, 14)  # the draft's date, from EPOCH
+    assert modified == "2023-11-14T00:00:00Z"

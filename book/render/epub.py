@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
+from book.clock import build_time
 from book.errors import RenderError
 from book.files import write_atomic
 from book.render.cover import cover_png
@@ -50,12 +50,7 @@ def write_epub(book: Book, project, out_path: Path) -> Path:
 
 def modified_time(book: Book) -> dt.datetime:
     """dcterms:modified: SOURCE_DATE_EPOCH when set (reproducible builds), else the edition's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not epoch.isdigit():
-            raise RenderError(f"SOURCE_DATE_EPOCH must be a number of seconds, not '{epoch}'")
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.combine(book.edition.date, dt.time(0, 0), dt.timezone.utc)
+    return build_time(book.edition.date)
 
 
 @dataclass(frozen=True)
