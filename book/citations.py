@@ -60,12 +60,18 @@ def sources(project: Project, quoted_in: dict[str, list[tuple[str, str, str]]]) 
     return tuple(result)
 
 
+def perspective_of(project: Project, article: Article) -> str:
+    """The perspective readers see for an article: its outlet's, or which of the two is unknown."""
+    if article.meta.outlet is None:
+        return NO_OUTLET
+    outlet = project.outlets.get(article.meta.outlet)
+    return (outlet.perspective if outlet else None) or NO_PERSPECTIVE
+
+
 def balance(project: Project, refs: tuple[str, ...] | list[str]) -> tuple[BalanceRow, ...]:
-    """How many of these passages come from each perspective: most first, "not stated" last."""
-    counts: Counter[str] = Counter()
-    for ref in refs:
-        article = project.article(ref.partition(":")[0])
-        outlet = project.outlets.get(article.meta.outlet) if article.meta.outlet else None
-        counts[(outlet.perspective if outlet else None) or NO_PERSPECTIVE] += 1
-    order = sorted(counts, key=lambda name: (name == NO_PERSPECTIVE, -counts[name], name.casefold(), name))
+    """How many of these passages come from each perspective: most first, then the unknowns."""
+    counts = Counter(perspective_of(project, project.article(ref.partition(":")[0])) for ref in refs)
+    unknown = (NO_PERSPECTIVE, NO_OUTLET)
+    order = sorted(counts, key=lambda name: (unknown.index(name) + 1 if name in unknown else 0,
+                                             -counts[name], name.casefold(), name))
     return tuple(BalanceRow(perspective=name, passages=counts[name]) for name in order)

@@ -22,6 +22,11 @@ class Diagnostic:
         return f"{where}: {self.severity}: {self.message}"
 
 
+def plural(number: int, noun: str) -> str:
+    """'1 error', '2 errors': counts in messages."""
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 class BookError(Exception):
     """A problem the user can fix; shown as `category: message`, never as a traceback."""
 

@@ -20,8 +20,6 @@ FURTHER_INTRO = (
     "to be placed in a themed chapter. They are printed here in full so that every source "
     "in the collection can be read."
 )
-NO_PERSPECTIVE = "perspective not stated"
-NO_OUTLET = "outlet not named"
 
 _MARKDOWN = MarkdownIt("commonmark")
 
@@ -53,10 +51,6 @@ class PlannedChapter:
 class Plan:
     chapters: tuple[PlannedChapter, ...]
     decisions: tuple[Decision, ...]
-
-    def chapter_of(self, ref: str) -> str:
-        """The slug of the chapter that holds passage `ref`."""
-        return next(d.chapter for d in self.decisions if d.ref == ref)
 
 
 # --- matching ---------------------------------------------------------------------------
@@ -277,22 +271,6 @@ def _book_order(project: Project, refs: list[str]) -> tuple[str, ...]:
     return tuple(sorted(refs, key=key))
 
 
-# --- outlet balance -------------------------------------------------------------------
-
-
-def perspective_of(project: Project, article: Article) -> str:
-    """The perspective of the article's outlet, as readers see it next to a citation."""
-    outlet = article.meta.outlet
-    if outlet is None:
-        return NO_OUTLET
-    found = project.outlets.get(outlet)
-    return (found.perspective if found and found.perspective else NO_PERSPECTIVE)
-
-
-def outlet_balance(project: Project, refs: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-    """(perspective, passages) for a chapter's passages, most passages first, then by name."""
-    counts = Counter(perspective_of(project, project.article(ref.rpartition(":")[0])) for ref in refs)
-    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def print_report(project_dir: Path | str, as_json: bool = False) -> None:

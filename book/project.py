@@ -12,7 +12,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from book.errors import Diagnostic, ProjectError
+from book.errors import Diagnostic, ProjectError, plural
 from book.files import Located, line_of, load_yaml, read_text, split_front_matter, validate
 from book.models import ID_RE, ArticleMeta, BookConfig, ChapterSpec, Edition, Outlet, Term
 
@@ -138,7 +138,7 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
     errors = [d for d in diagnostics if d.severity == "error" or strict]
     if errors or config is None or config.model is None:
         warnings = len(diagnostics) - len(errors)
-        raise ProjectError(f"{root}: {_count(len(errors), 'error')}, {_count(warnings, 'warning')}", tuple(diagnostics))
+        raise ProjectError(f"{root}: {plural(len(errors), 'error')}, {plural(warnings, 'warning')}", tuple(diagnostics))
     return Project(
         root=root.resolve(),
         config=config.model,
@@ -149,10 +149,6 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
         editions=tuple(sorted((parsed.model for parsed in editions), key=lambda e: e.edition)),
         warnings=tuple(diagnostics),
     )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def _rel(root: Path, path: Path) -> str:

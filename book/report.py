@@ -8,7 +8,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from book.organise import FURTHER, ChapterMatcher, Plan, organise, outlet_balance, plain_text
+from book.citations import balance
+from book.errors import plural
+from book.glossary import Matcher
+from book.organise import FURTHER, Plan, organise, plain_text
 from book.project import Project, load
 
 
@@ -29,33 +32,21 @@ def report_data(project: Project, plan: Plan) -> dict:
             {"ref": d.ref, "chapter": d.chapter, "reason": d.reason}
             for d in plan.decisions if d.rule in ("article", "further")
         ],
-        "outlet_balance": {c.slug: dict(outlet_balance(project, c.refs)) for c in plan.chapters},
+        "outlet_balance": {c.slug: {row.perspective: row.passages for row in balance(project, c.refs)}
+                           for c in plan.chapters},
         "glossary_use": glossary_use(project, chapter_of),
     }
 
 
 def glossary_use(project: Project, chapter_of: dict[str, str]) -> dict[str, dict[str, int]]:
-    """term id → {chapter slug → mentions of any of its names}; unused terms map to {}."""
-    owner = {_folded(name): term.id for term in project.glossary for name in term.all_names()}
-    matcher = ChapterMatcher([], [name for term in project.glossary for name in term.all_names()])
+    """term id → {chapter slug → mentions}, found by the matcher that links the book; unused terms map to {}."""
+    matcher = Matcher(project.glossary)
     uses: dict[str, dict[str, int]] = {term.id: {} for term in project.glossary}
     for passage in project.passages:
-        for found in matcher.matches(plain_text(passage.text)):
-            term_id = owner.get(_folded(found)) or _owner_of(project, found)
-            counts = uses[term_id]
-            slug = chapter_of[passage.ref]
-            counts[slug] = counts.get(slug, 0) + 1
+        slug = chapter_of[passage.ref]
+        for match in matcher.find(plain_text(passage.text)):
+            uses[match.term_id][slug] = uses[match.term_id].get(slug, 0) + 1
     return uses
-
-
-def _owner_of(project: Project, found: str) -> str:
-    """The term one of whose names matched `found` (for case rules casefold() does not share)."""
-    return next(term.id for term in project.glossary if ChapterMatcher([], term.all_names()).score(found))
-
-
-def _folded(name: str) -> str:
-    """A name as the matcher compares it: case and runs of whitespace ignored."""
-    return " ".join(name.split()).casefold()
 
 
 def print_report(project_dir: Path, as_json: bool = False, console: Console | None = None) -> None:
@@ -69,10 +60,6 @@ def print_report(project_dir: Path, as_json: bool = False, console: Console | No
     _print_tables(data, console or Console(highlight=False))
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' * (number != 1)}"
-
-
 def _scores_text(scores: dict[str, int], chapter: str) -> str:
     """Non-zero scores; the chapter the passage sits in is in bold."""
     shown = [f"[bold]{slug} {score}[/bold]" if slug == chapter else f"{slug} {score}"
@@ -83,11 +70,11 @@ def _scores_text(scores: dict[str, int], chapter: str) -> str:
 def _print_tables(data: dict, console: Console) -> None:
     decisions = {entry["ref"]: entry for entry in data["passages"]}
     total = len(decisions)
-    console.print(f"[bold]{_count(total, 'passage')} in {_count(len(data['chapters']), 'chapter')}[/bold]")
+    console.print(f"[bold]{plural(total, 'passage')} in {plural(len(data['chapters']), 'chapter')}[/bold]")
     for number, chapter in enumerate(data["chapters"], 1):
         balance = ", ".join(f"{name} {count}" for name, count in data["outlet_balance"][chapter["slug"]].items())
-        table = Table(title=f"{number}. {chapter['title']} ({chapter['slug']}): {_count(chapter['passages'], 'passage')} "
-                            f"from {_count(len(chapter['articles']), 'article')}",
+        table = Table(title=f"{number}. {chapter['title']} ({chapter['slug']}): {plural(chapter['passages'], 'passage')} "
+                            f"from {plural(len(chapter['articles']), 'article')}",
                       caption=f"Outlet balance: {balance or 'none'}", title_justify="left",
                       caption_justify="left", show_lines=False, expand=True)
         table.add_column("passage", overflow="fold", ratio=4)
@@ -104,7 +91,7 @@ def _print_tables(data: dict, console: Console) -> None:
 def _print_fell_through(data: dict, console: Console) -> None:
     fell = data["fell_through"]
     further = sum(1 for entry in fell if entry["chapter"] == FURTHER)
-    console.print(f"\n[bold]Fell through:[/bold] {_count(len(fell), 'passage')} below every min_score "
+    console.print(f"\n[bold]Fell through:[/bold] {plural(len(fell), 'passage')} below every min_score "
                   f"({len(fell) - further} stayed with their article, {further} in Further reporting)")
     if not fell:
         return

@@ -15,7 +15,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from book.project import Project, load
-from book.render.model import (ArticleGroup, BalanceRow, Book, ChangedArticle, Changes, ChapterView, Citation,
+from book.render.model import (ArticleGroup, BalanceRow, Book, Changes, ChapterView, Citation,
                                EditionInfo, GlossaryEntry, OutletSources, PassageView, SourceEntry, TermMention,
                                TermName, TermUse)
 

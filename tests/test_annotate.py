@@ -117,7 +117,7 @@ def test_sources_balance_book_metadata():
     south = book.sources[1].entries[0]
     assert south.quoted_in == (("water-rights", "Water rights", f"water-rights--{SOUTH}"), ("talks", "Talks", f"talks--{SOUTH}"))
     assert [(r.perspective, r.passages) for r in book.chapters[0].balance] == [("Northland press", 3), ("Southland government", 1)]
-    assert [(r.perspective, r.passages) for r in book.chapters[2].balance] == [("perspective not stated", 1)]
+    assert [(r.perspective, r.passages) for r in book.chapters[2].balance] == [("outlet not named", 1)]
     assert book.changes.previous is None
 
 

@@ -19,7 +19,6 @@ from rich.console import Console
 
 from book.cli import main
 from book.errors import IngestError
-from book.files import Located, split_front_matter
 from book.ingest import add_sources, sources
 from book.ingest.write import _check, article_text
 from book.ingest.markdown_text import body_markdown, plain_text
