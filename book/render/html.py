@@ -87,11 +87,16 @@ def roman(number: int) -> str:
     return "".join(out)
 
 
+# Fixed, not strftime('%B'): the machine's locale must not change the book's bytes.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
 def long_date(value: dt.date | None) -> str:
     """"11 November 2020", language-neutral enough for a colophon; "n.d." when unknown."""
     if value is None:
         return "n.d."
-    return f"{value.day} {value.strftime('%B')} {value.year}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def is_mention(part) -> bool:
