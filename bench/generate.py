@@ -47,8 +47,8 @@ def _dump(yaml: YAML, data) -> str:
     return stream.getvalue()
 
 
-def _chapters(template: Path, out: Path, yaml: YAML) -> list[str]:
-    """Copy the chapters without their pins; returns their keywords (without a trailing *)."""
+def _chapters(template: Path, out: Path, yaml: YAML, term_ids: set[str]) -> list[str]:
+    """Copy the chapters without their pins (and terms not kept); returns their keywords (without a trailing *)."""
     (out / "chapters").mkdir()
     keywords = []
     for chapter in sorted((template / "chapters").glob("*.md")):
@@ -56,6 +56,9 @@ def _chapters(template: Path, out: Path, yaml: YAML) -> list[str]:
         front = yaml.load(front_text)
         front.pop("include", None)
         front.pop("exclude", None)
+        match = front.get("match", {})
+        if "terms" in match:
+            match["terms"] = [term for term in match["terms"] if str(term) in term_ids]
         keywords += [str(k).rstrip("*") for k in front.get("match", {}).get("keywords", [])]
         (out / "chapters" / chapter.name).write_text(f"---\n{_dump(yaml, front)}---\n{intro}", encoding="utf-8")
     return keywords
@@ -86,7 +89,7 @@ def generate(template: Path, out: Path, articles: int, terms: int = 0, seed: int
     glossary = _glossary(template, terms, yaml)
     (out / "glossary.yaml").write_text(_dump(yaml, glossary), encoding="utf-8")
     mentions = [name for entry in glossary for name in [entry["term"], *entry.get("aliases", [])]]
-    mentions += _chapters(template, out, yaml)
+    mentions += _chapters(template, out, yaml, {str(entry["id"]) for entry in glossary})
     for number in range(start_at, start_at + articles):
         add_article(out, number, rng, outlets, mentions)
     return out

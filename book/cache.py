@@ -76,6 +76,12 @@ class Cache:
         self._used[entry_key] = value
         return value
 
+    def replace(self, entry_key: str, value: Any) -> Any:
+        """Store `value` under `entry_key` instead of what was read (which was not usable); returns it."""
+        self.misses += 1
+        self._used[entry_key] = value
+        return value
+
     def save(self) -> None:
         """Write the entries this build used (atomically); a cache that cannot be written is skipped."""
         if not self.misses and len(self._used) == len(self._old):
@@ -107,7 +113,10 @@ def passage_scores(project, cache: Cache | None = None) -> dict[str, dict[str, i
             plain = plain_text(text)
             return tuple(matcher.score(plain) for _, matcher in matchers)
 
-        found = cache.get(key(rules, passage.text), score)
+        entry_key = key(rules, passage.text)
+        found = cache.get(entry_key, score)
+        if not (isinstance(found, tuple) and len(found) == len(matchers) and all(type(n) is int for n in found)):
+            found = cache.replace(entry_key, score())  # a damaged entry: score again
         scores[passage.ref] = dict(zip((slug for slug, _ in matchers), found))
     return scores
 

@@ -248,11 +248,20 @@ def _cached(cache, kind: str, path: Path, where: Located, parse) -> _Parsed | No
 
     from book.cache import key
 
-    parsed, diagnostics = cache.get(key(kind, where.rel, path.read_bytes()), make)
+    entry_key = key(kind, where.rel, path.read_bytes())
+    entry = cache.get(entry_key, make)
+    if not _well_formed(entry):  # a damaged cache is never trusted: parse again
+        entry = cache.replace(entry_key, make())
+    parsed, diagnostics = entry
     where.diagnostics.extend(diagnostics)
     if parsed is None:
         return None
     return dataclasses.replace(parsed, where=where)
+
+
+def _well_formed(entry) -> bool:
+    return (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], (_Parsed, type(None)))
+            and isinstance(entry[1], tuple) and all(isinstance(d, Diagnostic) for d in entry[1]))
 
 
 def _load_article(path: Path, where: Located) -> _Parsed | None:

@@ -1,0 +1,260 @@
+"""Time the build stage by stage and side by side with bare WeasyPrint and pandoc.
+
+    .venv/bin/python bench/run.py [--sizes 100,250,1000] [--reps 100=5,250=3,1000=1]
+                                  [--pre-sizes 100,250,1000,5000] [--work /tmp/book-bench]
+
+Every measurement runs in a fresh interpreter (`bench/run.py child …`), so peak memory
+(ru_maxrss, from os.wait4) is that run's own. Runs of the things compared alternate
+(tool, bare, tool, bare …) so that the machine's noise falls on both. Results are
+appended to `<work>/results.json` as they come; `--markdown` prints the tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPOSITORY = HERE.parent
+PYTHON = sys.executable
+sys.path[:0] = [str(REPOSITORY), str(HERE)]
+
+
+# --- in the child process ----------------------------------------------------------------
+
+
+def child(argv: list[str]) -> None:
+    """One measured run; prints one JSON line: seconds per stage, counts, peak memory."""
+    import resource
+
+    from book import progress
+
+    mode, project = argv[0], Path(argv[1])
+    timings = progress.Timings()
+    extra = {}
+    with progress.listening(timings):
+        if mode == "build":
+            from book.pipeline import build
+
+            formats = tuple(argv[2].split(","))
+            build(project, formats=formats, keep_html="pdf" in formats)
+        elif mode == "prelayout":
+            _prelayout(project, cache=argv[2] == "cache")
+        elif mode == "link":
+            extra = _link(project, int(argv[2]))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"stages": timings.seconds, "counts": timings.counts, "peak_bytes": peak, **extra}))
+
+
+def _prelayout(project: Path, cache: bool) -> None:
+    """The stages before layout, as `book build` runs them, and the whole print HTML rendered."""
+    from book import cache as caches
+    from book.annotate import annotate
+    from book.editions import current_edition
+    from book.organise import organise
+    from book.progress import stage
+    from book.project import load
+    from book.render import html, web_page
+    from book.render.pdf import PrintBuild
+
+    with stage("load"):
+        sources = caches.source_cache(project) if cache else None
+        loaded = load(project, cache=sources)
+    with stage("organise"):
+        scores = caches.score_cache(project) if cache else None
+        plan = organise(loaded, caches.passage_scores(loaded, scores))
+    with stage("link"):
+        book = annotate(loaded, plan, current_edition(loaded))
+        for kept in (sources, scores):
+            if kept is not None:
+                kept.save()
+    with stage("render HTML"):
+        run = PrintBuild(book, loaded.root)
+        html.render("print/single.html", **run.context(html.Links("pdf")))
+        web_page(book)
+
+
+def _link(project: Path, repeats: int) -> dict:
+    """The link stage (annotate) alone, `repeats` times; median seconds and passages."""
+    from book.annotate import annotate
+    from book.editions import current_edition
+    from book.organise import organise
+    from book.project import load
+
+    loaded = load(project)
+    plan = organise(loaded)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        annotate(loaded, plan, current_edition(loaded))
+        times.append(time.perf_counter() - started)
+    return {"link_seconds": statistics.median(times), "passages": len(loaded.passages), "terms": len(loaded.glossary)}
+
+
+# --- in the parent -----------------------------------------------------------------------
+
+
+def measured(command: list[str], cwd: Path | None = None) -> dict:
+    """Wall seconds and peak memory (ru_maxrss via wait4) of one command; its JSON line if it prints one."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=errors)
+        out = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(map(str, command))} failed:\n{errors.read().decode()[-3000:]}")
+    result = {"wall": wall, "peak_bytes": usage.ru_maxrss * 1024}
+    lines = out.decode().strip().splitlines()
+    if lines and lines[-1].startswith("{"):
+        child_result = json.loads(lines[-1])
+        child_result["peak_bytes"] = max(child_result.get("peak_bytes", 0), result["peak_bytes"])
+        result.update(child_result)
+    return result
+
+
+def pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def project_of(work: Path, articles: int, terms: int = 0, seed: int = 1) -> Path:
+    from generate import generate
+
+    out = work / f"n{articles}-t{terms}-s{seed}"
+    if not (out / "book.yaml").is_file():
+        generate(REPOSITORY, out, articles, terms, seed)
+    return out
+
+
+def clean(project: Path) -> None:
+    shutil.rmtree(project / "dist", ignore_errors=True)
+
+
+def save(work: Path, record: dict) -> None:
+    with open(work / "results.json", "a", encoding="utf-8") as stream:
+        stream.write(json.dumps(record) + "\n")
+    print(json.dumps(record)[:400], flush=True)
+
+
+def bench_pdf(work: Path, articles: int, reps: int) -> None:
+    """book build --pdf --keep-html (cold) against one bare weasyprint pass over the kept HTML."""
+    project = project_of(work, articles)
+    weasy = Path(PYTHON).parent / "weasyprint"
+    for rep in range(reps):
+        clean(project)
+        ours = measured([PYTHON, __file__, "child", "build", str(project), "pdf"])
+        pdf = next((project / "dist").glob("*.pdf"))
+        kept = next((project / "dist").glob("*.print.html"))
+        bare = measured([str(weasy), str(kept), str(work / "bare.pdf")], cwd=project)
+        # the same PDF options as the book (PDF/UA-1, tagged): the fair limit
+        same = measured([str(weasy), "--pdf-variant", "pdf/ua-1", "--pdf-tags", str(kept), str(work / "bare-ua.pdf")], cwd=project)
+        save(work, {"kind": "pdf", "articles": articles, "rep": rep, "pages": pages(pdf),
+                    "bare_pages": pages(work / "bare.pdf"), "ours": ours, "bare": bare, "bare_ua": same})
+
+
+def bench_epub(work: Path, articles: int, reps: int) -> None:
+    """book build --epub (cold) against pandoc making an EPUB 3 from the same chapter XHTML."""
+    project = project_of(work, articles)
+    for rep in range(reps):
+        clean(project)
+        ours = measured([PYTHON, __file__, "child", "build", str(project), "epub"])
+        documents = _unpack(next((project / "dist").glob("*.epub")), work / "epub-src")
+        fonts = [f"--epub-embed-font={font}" for font in sorted((work / "epub-src" / "EPUB" / "fonts").glob("*.ttf"))]
+        command = ["pandoc", "-f", "html", "-t", "epub3", "-o", str(work / "pandoc.epub"), "--metadata", "title=Bench",
+                   f"--css={work / 'epub-src' / 'EPUB' / 'styles' / 'epub.css'}", *fonts, *map(str, documents)]
+        bare = measured(command)
+        save(work, {"kind": "epub", "articles": articles, "rep": rep, "documents": len(documents), "ours": ours, "pandoc": bare})
+
+
+def _unpack(epub: Path, folder: Path) -> list[Path]:
+    """The EPUB's XHTML documents in spine order (nav and cover left out, as pandoc makes its own)."""
+    import re
+
+    shutil.rmtree(folder, ignore_errors=True)
+    with zipfile.ZipFile(epub) as package:
+        package.extractall(folder)
+        opf = package.read("EPUB/content.opf").decode()
+    hrefs = dict(re.findall(r'<item [^>]*?id="([^"]+)"[^>]*?href="([^"]+)"', opf))
+    hrefs.update({i: h for h, i in re.findall(r'<item [^>]*?href="([^"]+)"[^>]*?id="([^"]+)"', opf)})
+    spine = re.findall(r'<itemref [^>]*?idref="([^"]+)"', opf)
+    return [folder / "EPUB" / hrefs[i] for i in spine if i in hrefs and hrefs[i] not in ("nav.xhtml", "cover.xhtml")]
+
+
+def bench_prelayout(work: Path, articles: int, reps: int) -> None:
+    """Stages before layout, cold (no cache), then warm after adding one source."""
+    from generate import add_one
+
+    for rep in range(reps):
+        project = project_of(work, articles, seed=1)
+        incremental = work / f"incr-{articles}"
+        shutil.rmtree(incremental, ignore_errors=True)
+        shutil.copytree(project, incremental, ignore=shutil.ignore_patterns("dist"))
+        cold = measured([PYTHON, __file__, "child", "prelayout", str(incremental), "cache"])
+        add_one(incremental, seed=100 + rep)
+        warm = measured([PYTHON, __file__, "child", "prelayout", str(incremental), "cache"])
+        save(work, {"kind": "prelayout", "articles": articles, "rep": rep, "cold": cold, "one_added": warm})
+
+
+def bench_link(work: Path, articles: int, repeats: int) -> None:
+    """The link stage with 50 and with 1,000 glossary entries over the same articles."""
+    for terms in (50, 1000):
+        project = project_of(work, articles, terms=terms)
+        result = measured([PYTHON, __file__, "child", "link", str(project), str(repeats)])
+        save(work, {"kind": "link", "articles": articles, "terms": terms, "result": result})
+
+
+def _reps(text: str) -> dict[int, int]:
+    return {int(size): int(count) for size, count in (pair.split("=") for pair in text.split(","))}
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "child":
+        child(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/book-bench"))
+    parser.add_argument("--sizes", default="100,250,1000")
+    parser.add_argument("--reps", default="100=5,250=3,1000=1")
+    parser.add_argument("--pre-sizes", default="100,250,1000,5000")
+    parser.add_argument("--pre-reps", type=int, default=3)
+    parser.add_argument("--epub-reps", type=int, default=3)
+    parser.add_argument("--only", default="prelayout,link,epub,pdf")
+    parser.add_argument("--markdown", action="store_true", help="print the tables of <work>/results.json")
+    args = parser.parse_args()
+    if args.markdown:
+        from report import tables
+
+        print(tables(args.work / "results.json"))
+        return
+    args.work.mkdir(parents=True, exist_ok=True)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    reps = _reps(args.reps)
+    only = set(args.only.split(","))
+    if "prelayout" in only:
+        for size in [int(size) for size in args.pre_sizes.split(",")]:
+            bench_prelayout(args.work, size, args.pre_reps)
+    if "link" in only:
+        bench_link(args.work, 250, 5)
+    if "epub" in only:
+        for size in sizes:
+            bench_epub(args.work, size, args.epub_reps)
+    if "pdf" in only:
+        for size in sizes:
+            bench_pdf(args.work, size, reps.get(size, 1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""The build cache: what is read back is what parsing would give, and a bad cache never breaks a build."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from book import cache as caches
+from book.errors import ProjectError
+from book.organise import organise, score_passages
+from book.pipeline import build
+from book.project import load
+
+
+def _load(root):
+    """A load through a fresh cache, saved afterwards as a build does; returns (project, cache)."""
+    sources = caches.source_cache(root)
+    project = load(root, cache=sources)
+    sources.save()
+    return project, sources
+
+
+def _files(root) -> int:
+    return len(list((root / "corpus").glob("*.md"))) + len(list((root / "chapters").glob("*.md")))
+
+
+def test_second_load_reads_every_file_from_the_cache_and_equals_a_parse(project_copy):
+    root = project_copy()
+    first, cold = _load(root)
+    second, warm = _load(root)
+    assert (cold.hits, cold.misses) == (0, _files(root))
+    assert (warm.hits, warm.misses) == (_files(root), 0)
+    assert (root / "dist" / ".cache" / "sources.pickle").is_file()
+    parsed = load(root)
+    assert second.articles == parsed.articles == first.articles
+    assert second.chapters == parsed.chapters
+    assert second.warnings == parsed.warnings  # the undated letter's warnings come back from the cache too
+    assert any("no date" in d.message for d in second.warnings)
+
+
+def test_a_changed_article_is_parsed_again_and_only_it(project_copy):
+    root = project_copy()
+    _load(root)
+    path = root / "corpus" / "undated-letter.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA second paragraph about the crossing.\n", encoding="utf-8")
+    project, warm = _load(root)
+    assert (warm.hits, warm.misses) == (_files(root) - 1, 1)
+    letter = project.article("undated-letter")
+    assert [p.text for p in letter.passages][-1] == "A second paragraph about the crossing."
+    assert project.articles == load(root).articles
+
+
+def test_an_error_is_reported_again_from_the_cache_and_a_fix_is_seen(project_copy):
+    root = project_copy()
+    path = root / "corpus" / "undated-letter.md"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("title: A letter from a ferry captain\n", ""), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(ProjectError) as error:
+            load(root, cache=caches.source_cache(root))
+        assert any(d.path == "corpus/undated-letter.md" and d.severity == "error" for d in error.value.diagnostics)
+        caches.source_cache(root).save()
+    path.write_text(good, encoding="utf-8")
+    assert _load(root)[0].article("undated-letter").meta.title == "A letter from a ferry captain"
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a pickle at all", pickle.dumps([1, 2, 3]),
+                                     pickle.dumps({"version": "other", "entries": {}})[:-7],
+                                     pickle.dumps({"version": None, "entries": "nonsense"})])
+def test_a_corrupt_cache_is_ignored_and_rewritten(project_copy, garbage):
+    root = project_copy()
+    folder = root / "dist" / ".cache"
+    folder.mkdir(parents=True)
+    (folder / "sources.pickle").write_bytes(garbage)
+    (folder / "scores.pickle").write_bytes(garbage)
+    project, sources = _load(root)
+    assert sources.misses == _files(root)
+    assert project.articles == load(root).articles
+    assert _load(root)[1].hits == _files(root)  # rewritten, and good again
+
+
+def test_a_cache_entry_with_the_wrong_shape_falls_back_to_parsing(project_copy):
+    root = project_copy()
+    _load(root)
+    path = root / "dist" / ".cache" / "sources.pickle"
+    stored = pickle.loads(path.read_bytes())
+    stored["entries"] = {key: "not a parsed file" for key in stored["entries"]}
+    path.write_bytes(pickle.dumps(stored))
+    scores_path = root / "dist" / ".cache" / "scores.pickle"
+    project = load(root)
+    scores = caches.score_cache(root)
+    caches.passage_scores(project, scores)
+    scores.save()
+    stored = pickle.loads(scores_path.read_bytes())
+    stored["entries"] = {key: ("x",) for key in stored["entries"]}
+    scores_path.write_bytes(pickle.dumps(stored))
+    again, sources = _load(root)
+    assert again.articles == project.articles
+    assert sources.misses == _files(root)
+    assert caches.passage_scores(again, caches.score_cache(root)) == score_passages(again)
+
+
+def test_another_tool_version_invalidates_the_whole_cache(project_copy):
+    root = project_copy()
+    _load(root)
+    old = caches.Cache(root, "sources", caches.source_cache(root).version)
+    assert old._old
+    assert not caches.Cache(root, "sources", old.version + "-next")._old
+    assert caches.code_version(("project.py",)) != caches.code_version(("project.py", "models.py"))
+
+
+def test_cached_scores_equal_computed_ones_and_follow_the_chapter_rules(project_copy):
+    root = project_copy()
+    project = load(root)
+    scores = caches.score_cache(root)
+    assert caches.passage_scores(project, scores) == score_passages(project)
+    scores.save()
+    warm = caches.score_cache(root)
+    assert caches.passage_scores(project, warm) == score_passages(project)
+    assert warm.misses == 0 and warm.hits == len(project.passages)
+    chapter = root / "chapters" / "02-talks.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("[negotiat*, talks, meet]", "[ferry]"), encoding="utf-8")
+    changed = load(root)
+    after = caches.score_cache(root)
+    assert caches.passage_scores(changed, after) == score_passages(changed)
+    assert after.misses == len(changed.passages)
+    assert organise(changed, caches.passage_scores(changed, caches.score_cache(root))) == organise(changed)
+
+
+def test_a_cached_build_writes_the_same_bytes_as_a_cold_one(project_copy):
+    root = project_copy()
+    cold = build(root, formats=("html", "epub"))
+    cold_bytes = [path.read_bytes() for path in cold]
+    warm = build(root, formats=("html", "epub"))
+    assert warm == cold
+    assert [path.read_bytes() for path in warm] == cold_bytes
+    assert build(root, formats=("html", "epub"), cache=False) == cold
+    assert [path.read_bytes() for path in cold] == cold_bytes
