@@ -18,6 +18,8 @@ from book.errors import Diagnostic
 
 Model = TypeVar("Model", bound=BaseModel)
 FENCE = re.compile(r"^---[ \t]*$")
+EXPECTED = {"model_type": "a mapping of keys to values", "dict_type": "a mapping of keys to values",
+            "list_type": "a list", "string_type": "text"}
 
 
 class _Constructor(RoundTripConstructor):
@@ -51,8 +53,12 @@ class Located:
 
 
 def read_text(path: Path, where: Located) -> str | None:
-    """The file as UTF-8 text, or None with an error on the line of the first bad byte."""
-    data = path.read_bytes()
+    """The file as UTF-8 text, or None with an error (the line of the first bad byte, or line 1)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # a folder named like a file, no permission, a dangling link …
+        where.error(1, f"cannot read: {_reason(exc)}")
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -60,6 +66,11 @@ def read_text(path: Path, where: Located) -> str | None:
         where.error(line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
         return None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _reason(exc: OSError) -> str:
+    """An OS error in words ('is a directory'), without Python's exception name or the path."""
+    return (exc.strerror or exc.__class__.__name__).lower()
 
 
 def load_yaml(text: str, where: Located, first_line: int = 1) -> Any:
@@ -117,16 +128,38 @@ def describe(error: dict) -> str:
         return f"unknown key '{key}'"
     if error["type"] == "missing":
         return f"missing required key '{key}'"
+    if error["type"] == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
+        if len(error["loc"]) > 1 and isinstance(error["loc"][-1], int):  # an entry of a list, counted from 1
+            return f"{'.'.join(loc[:-1])}: entry {error['loc'][-1] + 1} is empty"
+        return f"{'.'.join(loc)}: must not be empty"
     message = error["msg"].removeprefix("Value error, ")
+    if error["type"] in EXPECTED:  # Pydantic would name a Python type or a model class
+        message = f"expected {EXPECTED[error['type']]}, found {kind_of(error.get('input'))}"
     field = ".".join(loc)
     return f"{field}: {message}" if field else message
+
+
+def kind_of(value: Any) -> str:
+    """What a YAML value is, in the words of a file's author: 'a list', 'text', 'a number', 'nothing'."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a value YAML cannot give here"
 
 
 def validate(model: type[Model], data: Any, where: Located, first_line: int = 1, loc_prefix: tuple = ()) -> Model | None:
     """`data` as `model`, or None with one located error per problem."""
     if not isinstance(data, dict):
-        kind = "empty" if data is None else type(data).__name__
-        where.error(first_line, f"expected a mapping of keys to values, found {kind}")
+        where.error(first_line, f"expected a mapping of keys to values, found {kind_of(data)}")
         return None
     try:
         return model.model_validate(data)

@@ -18,6 +18,11 @@ from book.render.model import Part, TermMention
 
 # Raw HTML in a source is shown as text, never passed through to the book.
 MARKDOWN = MarkdownIt("commonmark", {"html": False})
+# Only to find raw HTML in sources for `book check`; never used to render.
+_WITH_HTML = MarkdownIt("commonmark")
+# A source's heading is a line of the quoted text, not a heading of the book (outline, PDF/UA order).
+SOURCE_HEADING = ('<p class="source-heading">', "</p>\n")
+QUOTES_TEXT_ONLY = "the book quotes text only"
 _WORD = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 
@@ -155,13 +160,23 @@ class _Parts:
         return tuple(self.parts)
 
 
-def _render(tokens: list[Token], out: _Parts, linker: Linker | None, anchor: str) -> None:
-    """markdown-it's own render loop, with term mentions cut out of the text tokens."""
+def _render(tokens: list[Token], out: _Parts, linker: Linker | None, anchor: str, depth: int = 0) -> None:
+    """markdown-it's own render loop for a passage, with term mentions cut out of the text tokens.
+
+    Two departures, both because a passage is quoted text: a heading becomes a paragraph
+    (`SOURCE_HEADING`), and an image becomes its description (nothing remote in the book).
+    `depth` is how deep inside a link (a Markdown link or an autolink) the tokens are.
+    """
     renderer, options = MARKDOWN.renderer, MARKDOWN.options
-    depth = 0  # how deep inside a link (a Markdown link or an autolink) we are
     for index, token in enumerate(tokens):
         if token.type == "inline":
-            _render(token.children or [], out, linker, anchor)
+            _render(token.children or [], out, linker, anchor, depth)
+            continue
+        if token.type in ("heading_open", "heading_close"):
+            out.add(SOURCE_HEADING[token.nesting == -1])
+            continue
+        if token.type == "image":
+            _render(token.children or [], out, linker, anchor, depth)
             continue
         if token.type == "link_open":
             depth += 1
@@ -227,8 +242,49 @@ def parts_text(parts: tuple[Part, ...]) -> str:
 
 
 def passage_text(markdown: str) -> str:
-    """The plain text of one passage of Markdown."""
-    return plain_text(MARKDOWN.render(markdown)).strip()
+    """The plain text of one passage of Markdown, as the book prints it."""
+    out = _Parts()
+    _render(MARKDOWN.parse(markdown), out, None, "")
+    return parts_text(out.finish())
+
+
+def unshown_markup(project) -> tuple[Diagnostic, ...]:
+    """A warning for each image in a passage, and for a passage's raw HTML: the book prints text only."""
+    found = []
+    for article in project.articles:
+        for passage in article.passages:
+            html_seen = False
+            for offset, token in _inline_tokens(_WITH_HTML.parse(passage.text)):
+                where = (article.path, passage.line + offset)
+                if token.type == "image":
+                    src = token.attrs.get("src", "")
+                    found.append(Diagnostic(*where, f"image '{src}' is not shown: {QUOTES_TEXT_ONLY}", "warning"))
+                elif token.type in ("html_inline", "html_block") and not html_seen:
+                    html_seen = True  # one warning per passage is enough to send the editor there
+                    tag = _shorten(token.content.strip())
+                    found.append(Diagnostic(*where, f"HTML '{tag}' is printed as written, not applied: {QUOTES_TEXT_ONLY}",
+                                            "warning"))
+    return tuple(found)
+
+
+def _inline_tokens(tokens: list[Token]):
+    """(line offset within the passage, token) for every inline token and raw HTML block."""
+    for token in tokens:
+        if token.type == "html_block" and token.map:
+            yield token.map[0], token
+        if token.type != "inline" or token.map is None:
+            continue
+        offset = token.map[0]
+        for child in token.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                offset += 1
+            else:
+                yield offset, child
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def unused_terms(project) -> tuple[Diagnostic, ...]:

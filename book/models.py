@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
+
+# An empty name, keyword or reference would match everywhere (or nothing); whitespace is stripped first.
+NonEmpty = Annotated[str, Field(min_length=1)]
 
 
 class Strict(BaseModel):
@@ -24,12 +27,12 @@ class BookConfig(Strict):
     title: str = Field(min_length=1)
     subtitle: str | None = None
     language: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-    editors: list[str] = []
+    editors: list[NonEmpty] = []
     publisher: str | None = None
     rights: str | None = None
     identifier: str | None = None
     page_size: Literal["A4", "Letter"] = "A4"
-    chapters: list[str] | None = None
+    chapters: list[NonEmpty] | None = None
 
 
 class Outlet(Strict):
@@ -63,8 +66,8 @@ class ArticleMeta(Strict):
 class ChapterMatch(Strict):
     """How passages are scored for a chapter."""
 
-    terms: list[str] = []
-    keywords: list[str] = []
+    terms: list[NonEmpty] = []
+    keywords: list[NonEmpty] = []
     min_score: int = Field(default=1, ge=1)
 
     @field_validator("keywords")
@@ -81,9 +84,9 @@ class ChapterSpec(Strict):
 
     title: str = Field(min_length=1)
     match: ChapterMatch = ChapterMatch()
-    include: list[str] = []
-    exclude: list[str] = []
-    questions: list[str] = []
+    include: list[NonEmpty] = []
+    exclude: list[NonEmpty] = []
+    questions: list[NonEmpty] = []
 
 
 TermKind = Literal["place", "person", "organisation", "agreement", "event", "weapon", "concept"]
@@ -103,9 +106,9 @@ class Term(Strict):
     term: str = Field(min_length=1)
     kind: TermKind
     names: list[TermName] = []
-    aliases: list[str] = []
+    aliases: list[NonEmpty] = []
     definition: str = Field(min_length=1)
-    see: list[str] = []
+    see: list[NonEmpty] = []
     link: Literal["first", "all", "none"] = "first"
 
     def all_names(self) -> list[str]:

@@ -45,6 +45,18 @@ def known_outlets(project_dir: Path) -> tuple[str, ...]:
     return tuple(str(name) for name in data) if isinstance(data, dict) else ()
 
 
+def _corpus_folder(root: Path) -> Path:
+    """`root`/corpus, after checking that `root` is a book project where corpus/ can be a folder."""
+    if not root.is_dir():
+        raise IngestError(f"{root}: no such folder")
+    if not (root / "book.yaml").is_file():
+        raise IngestError(f"{root}: not a book project (no book.yaml)")
+    corpus = root / "corpus"
+    if corpus.exists() and not corpus.is_dir():
+        raise IngestError(f"{corpus}: not a folder; corpus/ must be a folder that holds the articles")
+    return corpus
+
+
 def _console() -> Console:
     """The terminal; when output is piped, wide enough that rows stay readable."""
     console = Console()
@@ -55,7 +67,7 @@ def add_sources(project_dir: Path, sources: tuple[str, ...], dry_run: bool = Fal
                 console: Console | None = None) -> list[Planned]:
     """Read every source first, then write the new articles and outlets; a bad source stops all writing."""
     console = console or _console()
-    corpus = Path(project_dir) / "corpus"
+    corpus = _corpus_folder(Path(project_dir))
     outlets = known_outlets(Path(project_dir))
     warnings: list[Diagnostic] = []
     records: list[Record] = []

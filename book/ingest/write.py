@@ -145,8 +145,10 @@ def write_articles(planned: list[Planned], corpus: Path) -> None:
 def add_outlets(path: Path, names: list[str], dry_run: bool) -> list[str]:
     """Append outlets that outlets.yaml does not list yet (empty fields), keeping its comments."""
     yaml = YAML(typ="rt")
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
     where = Located("corpus/outlets.yaml")
+    text = read_text(path, where) if path.exists() else ""
+    if text is None:
+        raise IngestError("corpus/outlets.yaml cannot be read; fix it before adding sources", tuple(where.diagnostics))
     data = load_yaml(text, where) if text.strip() else None
     if where.diagnostics:
         raise IngestError("corpus/outlets.yaml is not valid YAML; fix it before adding sources", tuple(where.diagnostics))
