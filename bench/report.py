@@ -1,0 +1,107 @@
+"""Markdown tables from bench/run.py's results.json (one JSON record per line): medians of the runs."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import defaultdict
+from pathlib import Path
+
+STAGES = ("load", "organise", "link", "render HTML", "PDF layout", "PDF write", "EPUB")
+MB = 1024 * 1024
+
+
+def _median(values) -> float:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else float("nan")
+
+
+def _records(path: Path) -> dict[str, list[dict]]:
+    kinds: dict[str, list[dict]] = defaultdict(list)
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            kinds[record["kind"]].append(record)
+    return kinds
+
+
+def _by_size(records: list[dict]) -> dict[int, list[dict]]:
+    sizes: dict[int, list[dict]] = defaultdict(list)
+    for record in records:
+        sizes[record["articles"]].append(record)
+    return dict(sorted(sizes.items()))
+
+
+def pdf_table(records: list[dict]) -> list[str]:
+    rows = ["| articles | pages | runs | `book build --pdf` s | bare weasyprint s | bare, PDF/UA + tags s | ratio (vs PDF/UA) | s/page | peak MB | MB/page | bare peak MB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    per_page = {}
+    for size, runs in _by_size(records).items():
+        pages = runs[0]["pages"]
+        ours = _median(r["ours"]["wall"] for r in runs)
+        bare = _median(r["bare"]["wall"] for r in runs)
+        same = _median(r["bare_ua"]["wall"] for r in runs)
+        peak = max(r["ours"]["peak_bytes"] for r in runs) / MB
+        bare_peak = max(r["bare_ua"]["peak_bytes"] for r in runs) / MB
+        per_page[size] = (ours / pages, same / pages)
+        rows.append(f"| {size} | {pages} | {len(runs)} | {ours:.1f} | {bare:.1f} | {same:.1f} | {ours / same:.2f} | "
+                    f"{ours / pages:.3f} | {peak:.0f} | {peak / pages:.2f} | {bare_peak:.0f} |")
+    rows += ["", "Stages of `book build --pdf` (median seconds):", "",
+             "| articles | " + " | ".join(STAGES[:6]) + " |", "|---:|" + "---:|" * 6]
+    for size, runs in _by_size(records).items():
+        rows.append(f"| {size} | " + " | ".join(f"{_median(r['ours']['stages'].get(s) for r in runs):.2f}" for s in STAGES[:6]) + " |")
+    if 250 in per_page and 1000 in per_page:
+        ours, bare = per_page[1000][0] / per_page[250][0], per_page[1000][1] / per_page[250][1]
+        rows += ["", f"Time per page at 1,000 articles ÷ at 250: **{ours:.2f}** for `book build --pdf`, {bare:.2f} for bare WeasyPrint."]
+    return rows
+
+
+def epub_table(records: list[dict]) -> list[str]:
+    rows = ["| articles | runs | `book build --epub` s | of which EPUB stage s | pandoc s | ratio | peak MB | pandoc peak MB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for size, runs in _by_size(records).items():
+        ours = _median(r["ours"]["wall"] for r in runs)
+        stage = _median(r["ours"]["stages"].get("EPUB") for r in runs)
+        pandoc = _median(r["pandoc"]["wall"] for r in runs)
+        rows.append(f"| {size} | {len(runs)} | {ours:.2f} | {stage:.2f} | {pandoc:.2f} | {ours / pandoc:.2f} | "
+                    f"{max(r['ours']['peak_bytes'] for r in runs) / MB:.0f} | {max(r['pandoc']['peak_bytes'] for r in runs) / MB:.0f} |")
+    return rows
+
+
+def prelayout_table(records: list[dict]) -> list[str]:
+    stages = STAGES[:4]
+    rows = ["| articles | runs | " + " | ".join(f"cold {s}" for s in stages) + " | cold total | one added: " +
+            " | ".join(stages) + " | one added total | ratio | peak MB |",
+            "|---:|---:|" + "---:|" * (2 * len(stages) + 4)]
+    for size, runs in _by_size(records).items():
+        cold = [_median(r["cold"]["stages"].get(s) for r in runs) for s in stages]
+        warm = [_median(r["one_added"]["stages"].get(s) for r in runs) for s in stages]
+        cold_total = _median(sum(r["cold"]["stages"].get(s, 0) for s in stages) for r in runs)
+        warm_total = _median(sum(r["one_added"]["stages"].get(s, 0) for s in stages) for r in runs)
+        rows.append(f"| {size} | {len(runs)} | " + " | ".join(f"{v:.2f}" for v in cold) + f" | {cold_total:.2f} | " +
+                    " | ".join(f"{v:.2f}" for v in warm) + f" | {warm_total:.2f} | {warm_total / cold_total:.0%} | "
+                    f"{max(r['cold']['peak_bytes'] for r in runs) / MB:.0f} |")
+    return rows
+
+
+def link_table(records: list[dict]) -> list[str]:
+    rows = ["| glossary entries | passages | link stage s (median of 5) | µs per passage |", "|---:|---:|---:|---:|"]
+    per = {}
+    for record in sorted(records, key=lambda r: r["terms"]):
+        result = record["result"]
+        per[record["terms"]] = result["link_seconds"] / result["passages"]
+        rows.append(f"| {result['terms']} | {result['passages']} | {result['link_seconds']:.3f} | {per[record['terms']] * 1e6:.0f} |")
+    if 50 in per and 1000 in per:
+        rows += ["", f"1,000 entries ÷ 50 entries, per passage: **{per[1000] / per[50]:.2f}**."]
+    return rows
+
+
+def tables(path: Path) -> str:
+    kinds = _records(path)
+    out: list[str] = []
+    for title, kind, table in (("PDF", "pdf", pdf_table), ("EPUB", "epub", epub_table),
+                               ("Stages before layout, cold and after adding one source", "prelayout", prelayout_table),
+                               ("Glossary linking", "link", link_table)):
+        if kinds.get(kind):
+            out += [f"### {title}", "", *table(kinds[kind]), ""]
+    return "\n".join(out)
