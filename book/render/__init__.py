@@ -99,7 +99,7 @@ def _epub_worker(book: Book, project, out: Path):
     try:
         write_epub(book, project, out)
     except BookError as error:
-        return "error", keep.records, (type(error).__name__, error.message, error.diagnostics)
+        return "error", keep.records, (type(error).__module__, type(error).__qualname__, error.message, error.diagnostics)
     except Exception as error:  # a bug in the worker: the parent raises it, with its trace text
         import traceback
 
@@ -113,20 +113,21 @@ def _replay(result) -> None:
     for record in records:
         logging.getLogger(record.name).handle(record)
     if status == "error":
-        name, message, diagnostics = error
-        kind = next((cls for cls in _error_classes() if cls.__name__ == name), RenderError)
-        raise kind(message, diagnostics)
+        module, name, message, diagnostics = error
+        raise _error_class(module, name)(message, diagnostics)
     if status == "bug":
         raise RuntimeError(f"the EPUB worker failed:\n{error}")
 
 
-def _error_classes():
-    stack, seen = [BookError], []
-    while stack:
-        cls = stack.pop()
-        seen.append(cls)
-        stack.extend(cls.__subclasses__())
-    return seen
+def _error_class(module: str, name: str) -> type[BookError]:
+    """The worker's BookError subclass, found again in this process (RenderError if it cannot be)."""
+    import importlib
+
+    try:
+        found = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return RenderError
+    return found if isinstance(found, type) and issubclass(found, BookError) else RenderError
 
 
 def web_page(book: Book) -> str:

@@ -1,0 +1,46 @@
+"""PDF and EPUB built side by side: the same bytes as one after the other, the worker's errors as ours."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from book.annotate import annotate
+from book.editions import current_edition
+from book.errors import BookError
+from book.organise import organise
+from book.project import load
+from book.render import _epub_worker, _replay, write_outputs
+from book.render.epub import write_epub
+
+
+def _book(root):
+    project = load(root)
+    return annotate(project, organise(project), current_edition(project)), project
+
+
+def test_parallel_build_writes_the_same_bytes_as_a_serial_one(project_copy, caplog):
+    book, project = _book(project_copy())
+    together = write_outputs(book, project, formats=("pdf", "epub"), parallel=True)
+    first = {path.name: path.read_bytes() for path in together}
+    serial = write_outputs(book, project, formats=("pdf", "epub"), parallel=False)
+    assert [path.name for path in serial] == [path.name for path in together]
+    assert {path.name: path.read_bytes() for path in serial} == first
+    assert sorted(first) == [f"{book.stem}.epub", f"{book.stem}.pdf"]
+    assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+
+
+def test_an_error_in_the_epub_worker_is_raised_in_the_build_with_its_message(project_copy, monkeypatch, tmp_path):
+    book, project = _book(project_copy())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")  # inherited by the forked worker, refused by the EPUB
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        result = pool.submit(_epub_worker, book, project, tmp_path / "out.epub").result()
+    with pytest.raises(BookError) as in_worker:
+        _replay(result)
+    with pytest.raises(BookError) as here:
+        write_epub(book, project, tmp_path / "serial.epub")
+    assert type(in_worker.value) is type(here.value)
+    assert str(in_worker.value) == str(here.value) and "'yesterday'" in str(here.value)
+    assert not (tmp_path / "out.epub").exists()
