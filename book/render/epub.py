@@ -33,7 +33,7 @@ WRITER_OPTIONS = {
     "epub2_guide": False,
     "epub3_landmark": False,  # our own nav.xhtml carries the landmarks
     "raise_exceptions": True,  # else write errors are swallowed
-    "compresslevel": 9,
+    "compresslevel": 0,  # ebooklib's zip is read back and recompressed by fix_package: no need to compress it twice
 }
 
 
