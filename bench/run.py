@@ -72,8 +72,10 @@ def _prelayout(project: Path, cache: bool) -> None:
         scores = caches.score_cache(project) if cache else None
         plan = organise(loaded, caches.passage_scores(loaded, scores))
     with stage("link"):
-        book = annotate(loaded, plan, current_edition(loaded))
-        for kept in (sources, scores):
+        links = caches.link_cache(project) if cache else None
+        linker = caches.CachedLinker(loaded.glossary, links) if cache else None
+        book = annotate(loaded, plan, current_edition(loaded), linker)
+        for kept in (sources, scores, links):
             if kept is not None:
                 kept.save()
     with stage("render HTML"):

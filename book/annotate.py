@@ -24,9 +24,9 @@ from book.render.model import (
 )
 
 
-def annotate(project: Project, plan: Plan, edition: EditionInfo) -> Book:
-    """The book the renderers read (DESIGN §3 stage 4)."""
-    linker = Linker(project.glossary)
+def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker | None = None) -> Book:
+    """The book the renderers read (DESIGN §3 stage 4); `linker` is a fresh one (e.g. cache.CachedLinker) if given."""
+    linker = linker or Linker(project.glossary)
     chapters = tuple(_chapter(project, planned, number, linker) for number, planned in enumerate(plan.chapters, 1))
     quoted_in: dict[str, list[tuple[str, str, str]]] = {}
     for chapter in chapters:

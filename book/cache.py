@@ -13,11 +13,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from markdown_it.common.utils import escapeHtml
+
 import book
 from book import files
+from book.glossary import MARKDOWN, Linker, Match, Matcher, _Parts, _render, parts_text
 
 LOGGER = logging.getLogger("book.cache")
 FOLDER = Path("dist") / ".cache"
@@ -124,3 +128,85 @@ def passage_scores(project, cache: Cache | None = None) -> dict[str, dict[str, i
 def score_cache(root: Path) -> Cache:
     """Passage scores, keyed by the chapters' rules and each passage's text."""
     return Cache(root, "scores", code_version(("organise.py",)))
+
+
+# --- glossary links ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where a glossary name was found in a passage: a link or plain text, decided when it is placed."""
+
+    match: Match
+
+    @property
+    def text(self) -> str:
+        return self.match.text
+
+
+@dataclass(frozen=True)
+class _Unlinked:
+    """Text inside a source's own link: its names are uses of terms, never links."""
+
+    text: str
+
+
+class _Recorder:
+    """Stands in for a Linker while glossary._render walks a passage once, recording every possible mention."""
+
+    def __init__(self, matcher: Matcher, out):
+        self.matcher, self.out = matcher, out
+
+    def mention(self, match: Match, passage_anchor: str) -> _Slot:
+        return _Slot(match)
+
+    def note_unlinked(self, text: str, passage_anchor: str) -> None:
+        self.out.add(_Unlinked(text))
+
+
+class CachedLinker(Linker):
+    """A Linker that parses and scans each passage's text once across builds.
+
+    What depends only on the passage and the glossary's names (the rendered HTML, where
+    each name occurs, the plain text) is cached; what depends on the book (which
+    mention is the first in its chapter, mention numbers, uses) is decided here, by
+    the Linker's own `mention` and `note_unlinked`, in the same order as a parse would.
+    """
+
+    def __init__(self, terms, cache: Cache):
+        super().__init__(terms)
+        self.cache = cache
+        self.names = key(*(f"{term.id}\0" + "\0".join(term.all_names()) for term in terms))
+
+    def passage(self, markdown: str, anchor: str):
+        entry_key = key(self.names, markdown)
+        entry = self.cache.get(entry_key, lambda: self._skeleton(markdown))
+        if not _is_skeleton(entry):  # a damaged entry: parse again
+            entry = self.cache.replace(entry_key, self._skeleton(markdown))
+        pieces, text = entry
+        out = _Parts()
+        for piece in pieces:
+            if isinstance(piece, str):
+                out.add(piece)
+            elif isinstance(piece, _Unlinked):
+                self.note_unlinked(piece.text, anchor)
+            else:
+                mention = self.mention(piece.match, anchor)
+                out.add(mention if mention is not None else escapeHtml(piece.match.text))  # escaping is per character
+        return out.finish(), text
+
+    def _skeleton(self, markdown: str):
+        out = _Parts()
+        _render(MARKDOWN.parse(markdown), out, _Recorder(self.matcher, out), "")
+        pieces = out.finish()
+        return pieces, parts_text(tuple(piece for piece in pieces if not isinstance(piece, _Unlinked)))
+
+
+def _is_skeleton(entry) -> bool:
+    return (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], str) and isinstance(entry[0], tuple)
+            and all(isinstance(piece, (str, _Slot, _Unlinked)) for piece in entry[0]))
+
+
+def link_cache(root: Path) -> Cache:
+    """Passages rendered and scanned for glossary names, keyed by the glossary's names and the passage's text."""
+    return Cache(root, "links", code_version(("glossary.py", "cache.py")))

@@ -30,8 +30,10 @@ def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, ke
             scores_cache = caches.score_cache(project_dir) if cache else None
             plan = organise(project, caches.passage_scores(project, scores_cache))
         with stage("link", total=len(plan.decisions), unit="passages"):
-            book = annotate(project, plan, current_edition(project))
-        for kept in (sources, scores_cache):
+            links = caches.link_cache(project_dir) if cache else None
+            linker = caches.CachedLinker(project.glossary, links) if cache else None
+            book = annotate(project, plan, current_edition(project), linker)
+        for kept in (sources, scores_cache, links):
             if kept is not None:
                 kept.save()
         return write_outputs(book, project, formats=formats, handouts=handouts, keep_html=keep_html)

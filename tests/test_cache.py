@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +139,87 @@ def test_a_cached_build_writes_the_same_bytes_as_a_cold_one(project_copy):
     assert [path.read_bytes() for path in warm] == cold_bytes
     assert build(root, formats=("html", "epub"), cache=False) == cold
     assert [path.read_bytes() for path in cold] == cold_bytes
+
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+LINKED = """---
+title: A report with its own links
+outlet: Harbour Gazette
+date: 2021-03-09
+---
+The [Kessa River page](https://example.org/kessa) says the Kessa is low; the Qessa is low too.
+
+Farmers on the Kessa <b>met</b> the Joint Water Commission & asked about the dam. The dam, the dam.
+
+- Kessa
+- [Joint Water Commission](https://example.org/jwc)
+"""
+
+
+def _books(root):
+    """The book annotated by a plain Linker, then by a CachedLinker cold and warm."""
+    from book.annotate import annotate
+    from book.editions import current_edition
+
+    project = load(root)
+    plan = organise(project)
+    plain = annotate(project, plan, current_edition(project))
+    books = []
+    for _ in range(2):
+        links = caches.link_cache(root)
+        books.append(annotate(project, plan, current_edition(project), caches.CachedLinker(project.glossary, links)))
+        links.save()
+    return plain, books, links, project
+
+
+def _repository_book(tmp_path) -> Path:
+    root = tmp_path / "repository-book"
+    root.mkdir()
+    for name in ("book.yaml", "glossary.yaml"):
+        shutil.copy(REPOSITORY / name, root / name)
+    for folder in ("chapters", "corpus", "editions"):
+        if (REPOSITORY / folder).is_dir():
+            shutil.copytree(REPOSITORY / folder, root / folder)
+    return root
+
+
+def test_cached_linking_gives_the_same_book_cold_and_warm(project_copy, tmp_path):
+    minimal = project_copy()
+    (minimal / "corpus" / "gazette-2021-03-09-links.md").write_text(LINKED, encoding="utf-8")
+    for root in (minimal, _repository_book(tmp_path)):
+        plain, (cold, warm), links, project = _books(root)
+        assert cold == plain and warm == plain
+        assert links.misses == 0 and links.hits == len({p.text for p in project.passages})
+
+
+def test_a_changed_glossary_name_is_not_linked_from_the_cache(project_copy):
+    root = project_copy()
+    _books(root)
+    glossary = root / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("aliases: [the dam]", "aliases: []"), encoding="utf-8")
+    plain, (cold, warm), links, _ = _books(root)
+    assert cold == plain and warm == plain
+    assert not any(part.text == "the dam" for chapter in plain.chapters for group in chapter.groups
+                   for passage in group.passages for part in passage.parts if not isinstance(part, str))
+
+
+def test_cached_linker_keeps_the_same_record_of_uses_as_a_linker(project_copy):
+    from book.glossary import Linker
+
+    root = project_copy()
+    terms = load(root).glossary
+    passages = ["See [the Joint Water Commission's page](https://example.org/jwc).",
+                "The dam & the Kessa; *the dam* again, and Qessa.", "Nothing to link here."]
+    for _ in range(2):  # cold, then from the saved cache
+        links = caches.link_cache(root)
+        plain, cached = Linker(terms), caches.CachedLinker(terms, links)
+        for linker in (plain, cached):
+            for chapter in ("one", "two"):
+                linker.start_chapter(chapter)
+                for number, text in enumerate(passages, 1):
+                    linker.passage(text, f"{chapter}-{number}")
+        assert [plain.passage(t, "x") for t in passages] == [cached.passage(t, "x") for t in passages]
+        assert (cached.seen_in, cached.linked_in, cached.counts) == (plain.seen_in, plain.linked_in, plain.counts)
+        assert "water-commission" in plain.seen_in and "water-commission" not in plain.linked_in
+        links.save()
+    assert links.hits == len(passages)
