@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import hashlib
 import logging
 import mimetypes
@@ -98,26 +97,6 @@ def source_date(book: Book):
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-@contextlib.contextmanager
-def fewer_collections():
-    """Python's cyclic GC tuned for layout: what exists before is frozen, young collections are rarer.
-
-    WeasyPrint allocates millions of small objects; with the default thresholds the
-    collector runs thousands of times and walks the growing box trees again and again.
-    Measured on 100–1,000-article books: about 15% less time, the same peak memory
-    (bench/RESULTS.md). The thresholds are restored afterwards.
-    """
-    saved = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20000, 10, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*saved)
-        gc.unfreeze()
-
-
 @dataclass
 class PrintBuild:
     """One print rendering: its WeasyPrint state, what it was refused and what it warned."""
@@ -170,7 +149,7 @@ def anchor_pages(pages, first_number: int) -> dict[str, int]:
 def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | None = None) -> list[str]:
     """Write the print edition to `out_path` (atomically); returns WeasyPrint's warnings."""
     run = PrintBuild(book, Path(project_root))
-    with captured_warnings() as warnings, source_date(book), fewer_collections():
+    with captured_warnings() as warnings, source_date(book):
         body = run.part("body", html.Links("pdf")).pages
         body += run.blank_pages(len(body))  # the back matter opens on a right-hand page
         pages = anchor_pages(body, 1)
@@ -193,7 +172,7 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
 def build_handout(book: Book, chapter: ChapterView, project_root: Path, out_path: Path) -> list[str]:
     """One chapter as its own PDF, for distribution in class."""
     run = PrintBuild(book, Path(project_root))
-    with captured_warnings() as warnings, source_date(book), fewer_collections():
+    with captured_warnings() as warnings, source_date(book):
         source = html.render("print/handout.html", chapter=chapter, **run.context(html.HandoutLinks(chapter.slug)))
         data = run.layout(source).write_pdf(pdf_identifier=_identifier(book, chapter.slug), **OPTIONS)
     files.write_atomic(out_path, data)
