@@ -12,6 +12,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from book.crossrefs import Known, check_references, order_chapters
 from book.errors import Diagnostic, ProjectError, plural
 from book.files import Located, line_of, load_yaml, read_text, split_front_matter, validate
 from book.models import ID_RE, ArticleMeta, BookConfig, ChapterSpec, Edition, Outlet, Term
@@ -125,15 +126,20 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
     found: list[Located] = []
     config = _load_yaml_file(root, "book.yaml", BookConfig, found)
     outlets = _load_outlets(root, found)
-    glossary = _load_glossary(root, found)
+    glossary, term_ids = _load_glossary(root, found)
     articles = _load_articles(root, found, cache)
     chapters = _load_chapters(root, found, cache)
     editions = _load_editions(root, found)
     checks = Located("")
     found.append(checks)
+    known = Known(
+        articles={path.stem for path in (root / "corpus").glob("*.md")},
+        chapters={m["slug"] for p in (root / "chapters").glob("*.md") if (m := CHAPTER_FILE.match(p.stem))},
+        terms=term_ids,
+    )
     if config and config.model is not None:
-        chapters = _order_chapters(config, chapters, found)
-    _check_references(outlets, glossary, articles, chapters, found)
+        chapters = order_chapters(config, chapters, known)
+    check_references(outlets, glossary, articles, chapters, known)
     diagnostics = sorted(d for where in found for d in where.diagnostics)
     errors = [d for d in diagnostics if d.severity == "error" or strict]
     if errors or config is None or config.model is None:
@@ -197,23 +203,28 @@ def _load_outlets(root: Path, found: list[Located]) -> dict[str, _Parsed] | None
     return outlets
 
 
-def _load_glossary(root: Path, found: list[Located]) -> list[_Parsed]:
+def _load_glossary(root: Path, found: list[Located]) -> tuple[list[_Parsed], set[str] | None]:
+    """The valid entries, and every id the file declares (None when the file itself is unreadable)."""
     rel = "glossary.yaml"
     if not (root / rel).is_file():
-        return []
+        return [], set()
     where = Located(rel)
     found.append(where)
     text = read_text(root / rel, where)
     data = load_yaml(text, where) if text is not None else None
-    if where.diagnostics or data is None:
-        return []
+    if where.diagnostics:
+        return [], None
+    if data is None:
+        return [], set()
     if not isinstance(data, list):
         where.error(1, "expected a list of glossary entries (each starting with '- id: …')")
-        return []
-    terms, seen = [], {}
+        return [], None
+    terms, seen, declared = [], {}, set()
     for index, entry in enumerate(data):
         line = line_of(data, (index,))
         term = validate(Term, entry, where) if isinstance(entry, dict) else None
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            declared.add(entry["id"])
         if not isinstance(entry, dict):
             where.error(line, "a glossary entry must be a mapping with id, term, kind and definition")
         if term is None:
@@ -223,7 +234,7 @@ def _load_glossary(root: Path, found: list[Located]) -> list[_Parsed]:
             continue
         seen[term.id] = line
         terms.append(_Parsed(term, entry, where, 1))
-    return terms
+    return terms, declared
 
 
 def _load_articles(root: Path, found: list[Located], cache=None) -> list[_Parsed]:
@@ -248,7 +259,10 @@ def _cached(cache, kind: str, path: Path, where: Located, parse) -> _Parsed | No
 
     from book.cache import key
 
-    entry_key = key(kind, where.rel, path.read_bytes())
+    try:
+        entry_key = key(kind, where.rel, path.read_bytes())
+    except OSError:  # unreadable: parse() reports it with its path
+        return parse(where)
     entry = cache.get(entry_key, make)
     if not _well_formed(entry):  # a damaged cache is never trusted: parse again
         entry = cache.replace(entry_key, make())
@@ -343,68 +357,3 @@ def _load_editions(root: Path, found: list[Located]) -> list[_Parsed]:
             continue
         editions.append(parsed)
     return editions
-
-
-def _order_chapters(config: _Parsed, chapters: list[_Parsed], found: list[Located]) -> list[_Parsed]:
-    order = config.model.chapters
-    if order is None:
-        return chapters
-    by_slug = {parsed.model.slug: parsed for parsed in chapters}
-    ordered = []
-    for index, slug in enumerate(order):
-        if slug not in by_slug:
-            config.where.error(config.line("chapters", index), f"chapters: no chapter '{slug}' in chapters/")
-        elif by_slug[slug] in ordered:
-            config.where.error(config.line("chapters", index), f"chapters: '{slug}' is listed twice")
-        else:
-            ordered.append(by_slug[slug])
-    for parsed in chapters:
-        if parsed not in ordered:
-            parsed.where.error(1, f"chapter '{parsed.model.slug}' is not listed in book.yaml 'chapters:'; add it or remove the file")
-    return ordered
-
-
-def _check_references(outlets, glossary, articles, chapters, found) -> None:
-    term_ids = {parsed.model.id for parsed in glossary}
-    for parsed in glossary:
-        for index, target in enumerate(parsed.model.see):
-            if target not in term_ids:
-                parsed.where.error(parsed.line("see", index), f"see: unknown glossary id '{target}'")
-    _check_names(glossary)
-    passages = {parsed.model.id: len(parsed.model.passages) for parsed in articles}
-    for parsed in articles:
-        outlet = parsed.model.meta.outlet
-        if outlet is not None and outlets is not None and outlet not in outlets:
-            parsed.where.error(parsed.line("outlet"), f"outlet '{outlet}' is not in corpus/outlets.yaml")
-    for parsed in chapters:
-        spec = parsed.model.spec
-        for index, term in enumerate(spec.match.terms):
-            if term not in term_ids:
-                parsed.where.error(parsed.line("match", "terms", index), f"match.terms: unknown glossary id '{term}'")
-        for key in ("include", "exclude"):
-            for index, ref in enumerate(getattr(spec, key)):
-                problem = _ref_problem(ref, passages)
-                if problem:
-                    parsed.where.error(parsed.line(key, index), f"{key}: {problem}")
-
-
-def _check_names(glossary) -> None:
-    """One name may belong to one entry only, or the matcher could not tell which is meant."""
-    owner: dict[str, str] = {}
-    for parsed in glossary:
-        term = parsed.model
-        for name in term.all_names():
-            claimed = owner.setdefault(name, term.id)
-            if claimed != term.id:
-                parsed.where.error(parsed.line(), f"name '{name}' of '{term.id}' is already a name of '{claimed}'")
-
-
-def _ref_problem(ref: str, passages: dict[str, int]) -> str | None:
-    article_id, _, number = ref.partition(":")
-    if article_id not in passages:
-        return f"no article '{article_id}' in corpus/"
-    if not number:
-        return None
-    if not number.isdigit() or not 1 <= int(number) <= passages[article_id]:
-        return f"'{ref}': article '{article_id}' has passages 1 to {passages[article_id]}"
-    return None

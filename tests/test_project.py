@@ -200,3 +200,24 @@ def test_numbers_in_yaml_are_read_as_text_where_text_is_expected(project_copy):
     project = project_copy("minimal")
     edit(project / "chapters/02-talks.md", "keywords: [negotiat*, talks, meet]", "keywords: [negotiat*, talks, meet, 1994]")
     assert load(project).chapters[1].spec.match.keywords[-1] == "1994"
+
+
+def test_an_invalid_file_is_reported_once_not_again_by_what_refers_to_it(project_copy):
+    """A broken chapter, article or glossary is one problem: references to it are not more errors."""
+    project = project_copy("minimal")
+    edit(project / "chapters/02-talks.md", "title: Talks", "titel: Talks")
+    edit(project / "corpus/southwire-2021-03-05-talks.md", "title: Talks on river", "titl: Talks on river")
+    (project / "chapters/03-extra.md").write_text("---\ntitle: Extra\ninclude: [southwire-2021-03-05-talks:1]\n---\nX.\n")
+    edit(project / "book.yaml", "chapters: [water-rights, talks]", "chapters: [water-rights, talks, extra]")
+    assert problems(project) == [
+        "chapters/02-talks.md:2: error: missing required key 'title'",
+        "chapters/02-talks.md:2: error: unknown key 'titel'",
+        "corpus/southwire-2021-03-05-talks.md:2: error: missing required key 'title'",
+        "corpus/southwire-2021-03-05-talks.md:2: error: unknown key 'titl'",
+    ]
+
+
+def test_unreadable_glossary_does_not_make_every_term_reference_an_error(project_copy):
+    project = project_copy("minimal")
+    edit(project / "glossary.yaml", "  term: Kessa\n", "  term: Kessa\n  term: Qessa\n")
+    assert problems(project) == ['glossary.yaml:3: error: invalid YAML: found duplicate key "term" with value "Qessa" (original value: "Kessa")']
