@@ -78,7 +78,8 @@ def manifest(project: Project, number: int, note: str | None) -> str:
     stream = io.StringIO()
     yaml = YAML()
     yaml.default_flow_style = False
-    yaml.dump(edition.model_dump(mode="json"), stream)
+    yaml.width = 4096  # one source per line, never folded
+    yaml.dump(edition.model_dump(), stream)
     return stream.getvalue()
 
 
