@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -97,6 +98,31 @@ def source_date(book: Book):
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+@contextlib.contextmanager
+def page_references_once():
+    """pydyf's `PDF.page_references`, built once per page count instead of at every call.
+
+    WeasyPrint 70's PDF/UA tagging asks for it for every tagged box, and pydyf rebuilds the
+    tuple of all page references each time: time grows with boxes × pages, a quarter of
+    the write of a 1,000-page book. Pages are only ever appended, so the tuple is kept
+    while the page count stays the same. The same bytes; the property is restored after.
+    """
+    original = pydyf.PDF.page_references
+
+    def page_references(pdf):
+        kids = pdf.pages["Kids"]
+        cached = pdf.__dict__.get("_book_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = pdf.__dict__["_book_page_references"] = (len(kids), original.fget(pdf))
+        return cached[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original
+
+
 @dataclass
 class PrintBuild:
     """One print rendering: its WeasyPrint state, what it was refused and what it warned."""
@@ -160,7 +186,8 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
         front = run.part("front", links)
         front_pages = front.pages + run.blank_pages(len(front.pages))  # the body opens on a right-hand page
         with progress.stage("PDF write", total=len(front_pages) + len(body) + len(back.pages), unit="pages"):
-            data = front.copy(front_pages + body + back.pages).write_pdf(pdf_identifier=_identifier(book), **OPTIONS)
+            with page_references_once():
+                data = front.copy(front_pages + body + back.pages).write_pdf(pdf_identifier=_identifier(book), **OPTIONS)
             files.write_atomic(out_path, data)
         if keep_html is not None:
             single = html.render("print/single.html", **run.context(links, _single_page_css(len(front_pages))))
@@ -174,7 +201,8 @@ def build_handout(book: Book, chapter: ChapterView, project_root: Path, out_path
     run = PrintBuild(book, Path(project_root))
     with captured_warnings() as warnings, source_date(book):
         source = html.render("print/handout.html", chapter=chapter, **run.context(html.HandoutLinks(chapter.slug)))
-        data = run.layout(source).write_pdf(pdf_identifier=_identifier(book, chapter.slug), **OPTIONS)
+        with page_references_once():
+            data = run.layout(source).write_pdf(pdf_identifier=_identifier(book, chapter.slug), **OPTIONS)
     files.write_atomic(out_path, data)
     return _located(warnings, run.fetcher.refused)
 
