@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
@@ -12,7 +13,7 @@ from book.editions import current_edition
 from book.errors import BookError
 from book.organise import organise
 from book.project import load
-from book.render import _epub_worker, _replay, write_outputs
+from book.render import _write_epub, in_worker, replay, write_outputs
 from book.render.epub import write_epub
 
 
@@ -36,11 +37,25 @@ def test_an_error_in_the_epub_worker_is_raised_in_the_build_with_its_message(pro
     book, project = _book(project_copy())
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")  # inherited by the forked worker, refused by the EPUB
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        result = pool.submit(_epub_worker, book, project, tmp_path / "out.epub").result()
-    with pytest.raises(BookError) as in_worker:
-        _replay(result)
+        result = pool.submit(in_worker, _write_epub, book, project, tmp_path / "out.epub").result()
+    with pytest.raises(BookError) as from_worker:
+        replay(result)
     with pytest.raises(BookError) as here:
         write_epub(book, project, tmp_path / "serial.epub")
-    assert type(in_worker.value) is type(here.value)
-    assert str(in_worker.value) == str(here.value) and "'yesterday'" in str(here.value)
+    assert type(from_worker.value) is type(here.value)
+    assert str(from_worker.value) == str(here.value) and "'yesterday'" in str(here.value)
     assert not (tmp_path / "out.epub").exists()
+
+
+def _warn(message: str) -> None:
+    logging.getLogger("book.render").warning("%s: warning: %s", "book.epub", message)
+
+
+def test_a_warning_logged_in_a_worker_is_logged_by_the_build(caplog):
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        result = pool.submit(in_worker, _warn, "a font lacks a glyph").result()
+    assert result[0] == "ok" and not caplog.records  # nothing logged here yet: it happened in the worker
+    with caplog.at_level(logging.WARNING, logger="book.render"):
+        replay(result)
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("book.render", "WARNING", "book.epub: warning: a font lacks a glyph")]

@@ -34,14 +34,14 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
     if "epub" in formats and wants_pdf and parallel and "fork" in multiprocessing.get_all_start_methods():
         # fork: the worker starts with everything imported and the book in memory, no pickling of it
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        pending = pool.submit(_epub_worker, book, project, epub_out)
+        pending = pool.submit(in_worker, _write_epub, book, project, epub_out)
     try:
         if wants_pdf:
             _write_pdfs(book, project, dist, formats, handouts, keep_html, written)
         if "epub" in formats:
             with progress.stage("EPUB"):
                 if pending is not None:
-                    _replay(pending.result())
+                    replay(pending.result())
                 else:
                     from book.render.epub import write_epub
 
@@ -87,17 +87,21 @@ class _Keep(logging.Handler):
         self.records.append(record)
 
 
-def _epub_worker(book: Book, project, out: Path):
-    """Runs in the worker process: write the EPUB; returns ("ok" | "error", log records, error)."""
+def _write_epub(book: Book, project, out: Path) -> None:
     from book.render.epub import write_epub
 
+    write_epub(book, project, out)
+
+
+def in_worker(job, *args):
+    """Runs `job(*args)` in a worker process; returns ("ok" | "error" | "bug", its `book.*` log records, the error)."""
     progress.silence()
     logger = logging.getLogger("book")
     keep = _Keep()
     logger.addHandler(keep)
     logger.propagate = False
     try:
-        write_epub(book, project, out)
+        job(*args)
     except BookError as error:
         return "error", keep.records, (type(error).__module__, type(error).__qualname__, error.message, error.diagnostics)
     except Exception as error:  # a bug in the worker: the parent raises it, with its trace text
@@ -107,7 +111,7 @@ def _epub_worker(book: Book, project, out: Path):
     return "ok", keep.records, None
 
 
-def _replay(result) -> None:
+def replay(result) -> None:
     """The worker's log records logged here, its error raised here."""
     status, records, error = result
     for record in records:
@@ -116,7 +120,7 @@ def _replay(result) -> None:
         module, name, message, diagnostics = error
         raise _error_class(module, name)(message, diagnostics)
     if status == "bug":
-        raise RuntimeError(f"the EPUB worker failed:\n{error}")
+        raise RuntimeError(f"a worker process failed:\n{error}")
 
 
 def _error_class(module: str, name: str) -> type[BookError]:
