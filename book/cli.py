@@ -81,29 +81,15 @@ def add(sources: tuple[str, ...], dry_run: bool, project_dir: Path) -> None:
 @_user_errors
 def check(project_dir: Path, strict: bool) -> None:
     """Validate the whole project; every problem as path:line: message."""
-    from book.errors import ProjectError
-    from book.glossary import unshown_markup, unused_terms
+    from book import review
     from book.project import load
 
     project = load(project_dir)  # errors abort here; warnings (with the glossary's) are judged below
-    warnings = tuple(sorted(project.warnings + unused_terms(project) + unshown_markup(project) + _empty_parts(project)))
-    if strict and warnings:
-        raise ProjectError(f"{len(warnings)} problem(s) in {project_dir}", warnings)
+    warnings = review.refuse_warnings(project) if strict else review.warnings(project)
     print_diagnostics(warnings)
     click.echo(f"{project_dir}: {summary(warnings)}; {len(project.articles)} articles, "
                f"{len(project.passages)} passages, {len(project.chapters)} chapters, {len(project.glossary)} glossary entries")
 
-
-def _empty_parts(project) -> tuple[Diagnostic, ...]:
-    """A warning when the book would be empty, or when a chapter would have no passages."""
-    from book.organise import organise
-
-    if not project.articles:
-        return (Diagnostic("corpus/", 0, "no articles: the book would be empty", "warning"),)
-    plan = organise(project)
-    filled = {chapter.slug for chapter in plan.chapters if chapter.refs}
-    return tuple(Diagnostic(chapter.path, 1, f"chapter '{chapter.slug}' receives no passages", "warning")
-                 for chapter in project.chapters if chapter.slug not in filled)
 
 
 @main.command()

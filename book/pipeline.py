@@ -17,6 +17,7 @@ def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, ke
     is read from dist/.cache/ instead of being worked out again.
     """
     from book import cache as caches
+    from book import review
     from book.annotate import annotate
     from book.organise import organise
     from book.render import write_outputs
@@ -25,7 +26,9 @@ def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, ke
     with project_lock(project_dir):
         with stage("load"):
             sources = caches.source_cache(project_dir) if cache else None
-            project = load(project_dir, strict=strict, cache=sources)
+            project = load(project_dir, cache=sources)
+            if strict:
+                review.refuse_warnings(project)  # the same warnings as `book check --strict`
         with stage("organise", total=len(project.articles), unit="articles"):
             scores_cache = caches.score_cache(project_dir) if cache else None
             plan = organise(project, caches.passage_scores(project, scores_cache))

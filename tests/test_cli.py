@@ -289,3 +289,15 @@ def test_wrong_kinds_are_named_without_python_types(project_copy):
                    "chapters/02-talks.md:3: error: match: expected a mapping of keys to values, found a list")
     assert "corpus/nulled.md:1: error: empty front matter: at least 'title' is required" in lines(result)
     assert not re.search(r"Commented|\bstr\b|\bint\b|\bdict\b|ChapterMatch|instance of", result.output)
+
+
+def test_build_strict_refuses_what_check_strict_refuses(project_copy):
+    """An unused glossary entry is a warning of `check`; `--strict` makes it an error for check and build alike."""
+    project = project_copy("minimal")
+    with open(project / "glossary.yaml", "a", encoding="utf-8") as glossary:
+        glossary.write("- id: ferry-pier\n  term: Ferry Pier\n  kind: place\n  definition: A pier no source mentions.\n")
+    for command in (["check"], ["build", "--html"]):
+        result = CliRunner().invoke(main, [*command, "--strict", "--project", str(project)])
+        assert result.exit_code == 1, (command, result.output)
+        assert "glossary.yaml:19: warning: glossary entry 'ferry-pier' is never used in the corpus" in result.output
+    assert not list((project / "dist").glob("*.html"))
