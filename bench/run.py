@@ -56,28 +56,12 @@ def child(argv: list[str]) -> None:
 
 def _prelayout(project: Path, cache: bool) -> None:
     """The stages before layout, as `book build` runs them, and the whole print HTML rendered."""
-    from book import cache as caches
-    from book.annotate import annotate
-    from book.editions import current_edition
-    from book.organise import organise
+    from book.pipeline import prepare
     from book.progress import stage
-    from book.project import load
     from book.render import html, web_page
     from book.render.pdf import PrintBuild
 
-    with stage("load"):
-        sources = caches.source_cache(project) if cache else None
-        loaded = load(project, cache=sources)
-    with stage("organise"):
-        scores = caches.score_cache(project) if cache else None
-        plan = organise(loaded, caches.passage_scores(loaded, scores))
-    with stage("link"):
-        links = caches.link_cache(project) if cache else None
-        linker = caches.CachedLinker(loaded.glossary, links) if cache else None
-        book = annotate(loaded, plan, current_edition(loaded), linker)
-        for kept in (sources, scores, links):
-            if kept is not None:
-                kept.save()
+    loaded, book = prepare(project, cache=cache)
     with stage("render HTML"):
         run = PrintBuild(book, loaded.root)
         html.render("print/single.html", **run.context(html.Links("pdf")))

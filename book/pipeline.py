@@ -6,7 +6,8 @@ from pathlib import Path
 
 from book.editions import current_edition, project_lock
 from book.progress import stage
-from book.project import load
+from book.project import Project, load
+from book.render.model import Book
 
 
 def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, keep_html=False, strict=False,
@@ -16,27 +17,34 @@ def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, ke
     With `cache`, what did not change since the last build (parsed files, passage scores)
     is read from dist/.cache/ instead of being worked out again.
     """
-    from book import cache as caches
-    from book import review
-    from book.annotate import annotate
-    from book.organise import organise
     from book.render import write_outputs
 
     project_dir = Path(project_dir)
     with project_lock(project_dir):
-        with stage("load"):
-            sources = caches.source_cache(project_dir) if cache else None
-            project = load(project_dir, cache=sources)
-            if strict:
-                review.refuse_warnings(project)  # the same warnings as `book check --strict`
-        with stage("organise", total=len(project.articles), unit="articles"):
-            scores_cache = caches.score_cache(project_dir) if cache else None
-            plan = organise(project, caches.passage_scores(project, scores_cache))
-        with stage("link", total=len(plan.decisions), unit="passages"):
-            links = caches.link_cache(project_dir) if cache else None
-            linker = caches.CachedLinker(project.glossary, links) if cache else None
-            book = annotate(project, plan, current_edition(project), linker)
-        for kept in (sources, scores_cache, links):
-            if kept is not None:
-                kept.save()
+        project, book = prepare(project_dir, strict=strict, cache=cache)
         return write_outputs(book, project, formats=formats, handouts=handouts, keep_html=keep_html)
+
+
+def prepare(project_dir: Path, strict: bool = False, cache: bool = True) -> tuple[Project, Book]:
+    """The stages before rendering: load → organise → annotate (link and cite)."""
+    from book import cache as caches
+    from book import review
+    from book.annotate import annotate
+    from book.organise import organise
+
+    with stage("load"):
+        sources = caches.source_cache(project_dir) if cache else None
+        project = load(project_dir, cache=sources)
+        if strict:
+            review.refuse_warnings(project)  # the same warnings as `book check --strict`
+    with stage("organise", total=len(project.articles), unit="articles"):
+        scores_cache = caches.score_cache(project_dir) if cache else None
+        plan = organise(project, caches.passage_scores(project, scores_cache))
+    with stage("link", total=len(plan.decisions), unit="passages"):
+        links = caches.link_cache(project_dir) if cache else None
+        linker = caches.CachedLinker(project.glossary, links) if cache else None
+        book = annotate(project, plan, current_edition(project), linker)
+    for kept in (sources, scores_cache, links):
+        if kept is not None:
+            kept.save()
+    return project, book
