@@ -139,7 +139,7 @@ def web_page(book: Book) -> str:
     from book.render import html
 
     return html.render("html/book.html", book=book, links=html.Links("html"), meta=html.metadata(book),
-                       back_sections=(("whats-new", "What’s new in this edition"), ("glossary", "Glossary"), ("sources", "Sources")))
+                       back_sections=tuple((anchor, title) for anchor, title, _ in html.BACK_SECTIONS))
 
 
 def _report(warnings: list[str], out: Path) -> None:

@@ -20,7 +20,7 @@ from book.clock import build_time
 from book.errors import RenderError
 from book.files import write_atomic
 from book.render.cover import cover_png
-from book.render.html import Links, environment
+from book.render.html import BACK_SECTIONS, Links, environment
 from book.render.model import Book, TermMention
 
 HERE = Path(__file__).parent
@@ -129,11 +129,7 @@ def render_documents(book: Book) -> list[Document]:
         return data
 
     alt = f"Cover: {book.title}" + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition.label}."
-    back = [
-        ("whats-new", "What’s new in this edition", None),
-        ("glossary", "Glossary", "glossary"),
-        ("sources", "Sources", "bibliography"),
-    ]
+    back = list(BACK_SECTIONS)
     front = [
         Document("cover.xhtml", "Cover", render("cover", "cover.xhtml", book.title, "cover", cover_alt=alt), False, "cover"),
         Document("title.xhtml", "Title page", render("title", "title.xhtml", book.title, "frontmatter"), True, "titlepage"),

@@ -87,6 +87,19 @@ def roman(number: int) -> str:
     return "".join(out)
 
 
+# The back matter, in book order: (anchor, title, EPUB landmark type) — shared by every output.
+BACK_SECTIONS = (
+    ("whats-new", "What’s new in this edition", None),
+    ("glossary", "Glossary", "glossary"),
+    ("sources", "Sources", "bibliography"),
+)
+
+
+def back_sections(book) -> tuple[tuple[str, str], ...]:
+    """(anchor, title) of the back matter sections this book has (no glossary section without entries)."""
+    return tuple((anchor, title) for anchor, title, _ in BACK_SECTIONS if anchor != "glossary" or book.glossary)
+
+
 # Fixed, not strftime('%B'): the machine's locale must not change the book's bytes.
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
