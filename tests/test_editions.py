@@ -165,3 +165,11 @@ def test_failed_build_records_no_edition(project_copy, monkeypatch):
     assert result.exit_code == 1
     assert "file system: " in result.output and "Is a directory" in result.output
     assert not (project / "editions" / "1.yaml").exists()
+
+
+def test_malformed_source_date_epoch_on_a_released_edition_is_a_clear_error(released, monkeypatch):
+    """A released edition takes its date from its manifest; the print step still reads the clock."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    result = run(released, "build", "--pdf")
+    assert result.exit_code == 1
+    assert "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not 'abc'" in result.output

@@ -25,11 +25,11 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from book import files, progress
+from book.clock import build_time, source_date_epoch
 from book.errors import RenderError
 from book.render import html
 from book.render.model import Book, ChapterView
 
-BACK_SECTIONS = (("whats-new", "What’s new in this edition"), ("glossary", "Glossary"), ("sources", "Sources"))
 OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "uncompressed_pdf": False}
 LOGGER = logging.getLogger("book.render")
 
@@ -87,11 +87,10 @@ def captured_warnings():
 @contextlib.contextmanager
 def source_date(book: Book):
     """SOURCE_DATE_EPOCH for fontTools' subsetting: the caller's, else the edition date."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
+    if source_date_epoch() is not None:  # also refuses a malformed value with a clear error
         yield
         return
-    midnight = dt.datetime.combine(book.edition.date, dt.time(), dt.timezone.utc)
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(build_time(book.edition.date).timestamp()))
     try:
         yield
     finally:
@@ -141,7 +140,7 @@ class PrintBuild:
             "book": self.book, "links": links, "meta": html.metadata(self.book),
             "created": _w3c(self.book.edition.date), "modified": _w3c_modified(self.book),
             "stylesheet": html.asset_url("styles/print.css"), "page_css": _page_size(self.book) + page_css,
-            "back_sections": BACK_SECTIONS if self.book.glossary else (BACK_SECTIONS[0], BACK_SECTIONS[2]),
+            "back_sections": html.back_sections(self.book),
             **extra,
         }
 
@@ -228,10 +227,7 @@ def _w3c(date: dt.date) -> str:
 
 
 def _w3c_modified(book: Book) -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return _w3c(book.edition.date)
+    return build_time(book.edition.date).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _identifier(book: Book, *extra: str) -> bytes:
