@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import io
 import logging
 import re
 import shutil
@@ -18,7 +19,7 @@ import weasyprint
 import factories as f
 from book.pipeline import build
 from book.project import load
-from book.render import pdf
+from book.render import pdf, pdfjoin
 from book.render.html import ASSETS
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -337,3 +338,67 @@ def test_links_between_front_body_and_back_resolve(minimal):
     back = max(r.stop for r in starts.values())
     assert any(page < front and destinations[target] >= front for page, target in links)  # contents → body
     assert any(page >= back and front <= destinations[target] < back for page, target in links)  # glossary → body
+
+
+def test_parts_join_into_one_structure_tree(minimal):
+    """The chapters, back and front matter are laid out and written apart, then joined: the PDF/UA
+    structure tree is still one Document whose marked content and link annotations all resolve."""
+    with pikepdf.open(minimal["pdf"]) as document:
+        root = document.Root.StructTreeRoot
+        assert len(root.K) == 1 and root.K[0].S == "/Document"
+        nums = list(root.ParentTree.Nums)
+        keys = [int(key) for key in nums[::2]]
+        assert len(keys) == len(set(keys)) and int(root.ParentTreeNextKey) > max(keys)
+        parents = dict(zip(keys, nums[1::2]))
+        marked = linked = 0
+        for index, page in enumerate(document.pages):
+            if "/StructParents" in page:
+                for mcid, element in enumerate(parents[int(page.StructParents)]):
+                    kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+                    assert mcid in [kid for kid in kids if isinstance(kid, int)] and element.Pg.objgen == page.objgen, (index, mcid)
+                    marked += 1
+            for annotation in page.get("/Annots", []):
+                assert "/A" not in annotation or not str(annotation.A.get("/URI", "")).startswith("book-xref:")
+                element = parents[int(annotation.StructParent)]
+                assert any(isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR" and kid.Obj.objgen == annotation.objgen
+                           for kid in element.K), index
+                linked += 1
+
+        def walk(element):
+            kids = element.get("/K", [])
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    assert kid.P.objgen == element.objgen
+                    yield kid
+                    yield from walk(kid)
+
+        headings = [str(element.S) for element in walk(root.K[0]) if str(element.S) == "/H1"]
+        blank = [i for i, text in enumerate(minimal["pages"]) if i > 0 and not text.strip()]  # not the cover
+        assert all("/Annots" not in document.pages[i] for i in blank)
+    book = minimal["book"]
+    assert marked > 100 and linked > 10
+    assert len(headings) >= len(book.chapters) + 3  # every chapter, glossary, sources, contents
+    assert blank, "the minimal book has at least one blank left-hand page before a chapter"
+
+
+def test_join_resolves_links_between_parts_and_reports_missing_anchors():
+    def part(body: str) -> bytes:
+        document = weasyprint.HTML(string=f'<html lang="en"><body>{body}</body></html>').render(**pdf.OPTIONS)
+        pdfjoin.mark_cross_references(document)
+        return document.write_pdf(**pdf.OPTIONS)
+
+    first = part('<h1 id="a">A</h1><p><a href="#b">to b</a> <a href="#a">to a</a> <a href="#nowhere">lost</a></p>')
+    second = part('<h1 id="b">B</h1><p><a href="#a">back to a</a></p>')
+    data, missing = pdfjoin.join([first, pdfjoin.BLANK, second])
+    assert missing == ["nowhere"]
+    with pikepdf.open(io.BytesIO(data)) as document:
+        assert len(document.pages) == 3
+        names = list(document.Root.Names.Dests.Names)
+        page_index = {page.objgen: i for i, page in enumerate(document.pages)}
+        destinations = {str(name): page_index[target[0].objgen] for name, target in zip(names[::2], names[1::2])}
+        links = sorted((i, str(annotation.Dest)) for i, page in enumerate(document.pages) for annotation in page.get("/Annots", []))
+        with document.open_outline() as outline:
+            bookmarks = [(item.title, page_index[item.destination[0].objgen]) for item in outline.root]
+    assert destinations == {"a": 0, "b": 2}
+    assert links == [(0, "a"), (0, "b"), (0, "nowhere"), (2, "a")]
+    assert bookmarks == [("A", 0), ("B", 2)]

@@ -27,7 +27,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from book import files, progress
 from book.clock import build_time, source_date_epoch
 from book.errors import RenderError
-from book.render import html
+from book.render import html, pdfjoin
 from book.render.model import Book, ChapterView
 
 OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "uncompressed_pdf": False}
@@ -150,16 +150,18 @@ class PrintBuild:
             document = weasyprint.HTML(string=source, base_url=self.project_root.as_uri() + "/", url_fetcher=self.fetcher)
             return document.render(font_config=self.fonts, **OPTIONS)
 
-    def part(self, name: str, links: html.Links, page_css: str = ""):
+    def part(self, name: str, links: html.Links, first_page: int | None = None, **extra):
+        """One part of the book laid out (a weasyprint Document), its pages numbered from `first_page`."""
+        page_css = f"@page :first {{ counter-reset: page {first_page} }}" if first_page is not None else ""
         with progress.stage("render HTML"):
-            source = html.render("print/part.html", part=name, **self.context(links, page_css))
+            source = html.render("print/part.html", part=name, **self.context(links, page_css), **extra)
         return self.layout(source)
 
-    def blank_pages(self, after: int) -> list:
-        """One unnumbered blank page when `after` pages end on a right-hand page, else none."""
-        if after % 2 == 0:
-            return []
-        return self.layout(html.render("print/blank.html", **self.context(html.Links("pdf")))).pages
+    def write(self, document) -> bytes:
+        """One laid-out part as a tagged PDF, its links to other parts kept for `pdfjoin.join`."""
+        pdfjoin.mark_cross_references(document)
+        with progress.stage("PDF write", total=len(document.pages), unit="pages"), page_references_once():
+            return document.write_pdf(pdf_identifier=_identifier(self.book), **OPTIONS)
 
 
 def anchor_pages(pages, first_number: int) -> dict[str, int]:
@@ -172,24 +174,44 @@ def anchor_pages(pages, first_number: int) -> dict[str, int]:
 
 
 def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | None = None) -> list[str]:
-    """Write the print edition to `out_path` (atomically); returns WeasyPrint's warnings."""
+    """Write the print edition to `out_path` (atomically); returns WeasyPrint's warnings.
+
+    Each chapter is laid out and written on its own, numbered from where the one before
+    ended (a blank left-hand page when it ended on a right-hand one), so that the pages
+    of one chapter only are in memory at a time; then the back matter with the page
+    numbers of every anchor, the front matter with the contents, and the parts joined.
+    """
     run = PrintBuild(book, Path(project_root))
     with captured_warnings() as warnings, source_date(book):
-        body = run.part("body", html.Links("pdf")).pages
-        body += run.blank_pages(len(body))  # the back matter opens on a right-hand page
-        pages = anchor_pages(body, 1)
-        back_start = len(body) + 1
-        back = run.part("back", html.Links("pdf", pages), f"@page :first {{ counter-reset: page {back_start} }}")
-        pages.update(anchor_pages(back.pages, back_start))
+        body: list[bytes | pdfjoin.Blank] = []
+        pages: dict[str, int] = {}
+        number = 1
+        for chapter in book.chapters:
+            if number % 2 == 0:  # every chapter opens on a right-hand page
+                body.append(pdfjoin.BLANK)
+                number += 1
+            document = run.part("chapter", html.Links("pdf"), number, chapter=chapter)
+            pages.update(anchor_pages(document.pages, number))
+            number += len(document.pages)
+            body.append(run.write(document))
+            del document  # its pages are no longer needed: the next chapter's take their memory
+        if number % 2 == 0:  # the back matter opens on a right-hand page
+            body.append(pdfjoin.BLANK)
+            number += 1
+        document = run.part("back", html.Links("pdf", pages), number)
+        pages.update(anchor_pages(document.pages, number))
+        back = run.write(document)
         links = html.Links("pdf", pages)
-        front = run.part("front", links)
-        front_pages = front.pages + run.blank_pages(len(front.pages))  # the body opens on a right-hand page
-        with progress.stage("PDF write", total=len(front_pages) + len(body) + len(back.pages), unit="pages"):
-            with page_references_once():
-                data = front.copy(front_pages + body + back.pages).write_pdf(pdf_identifier=_identifier(book), **OPTIONS)
+        document = run.part("front", links)
+        front_count = len(document.pages)
+        front = [run.write(document)] + ([pdfjoin.BLANK] if front_count % 2 else [])  # the body opens on a right-hand page
+        del document
+        with progress.stage("PDF join"):
+            data, missing = pdfjoin.join(front + body + [back])
             files.write_atomic(out_path, data)
+        warnings += [f"No anchor #{anchor} for internal URI reference" for anchor in missing]
         if keep_html is not None:
-            single = html.render("print/single.html", **run.context(links, _single_page_css(len(front_pages))))
+            single = html.render("print/single.html", **run.context(links, _single_page_css(front_count + front_count % 2)))
             files.write_atomic(keep_html, single)
     run.warnings = _located(warnings, run.fetcher.refused)
     return run.warnings

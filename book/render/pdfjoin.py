@@ -1,0 +1,181 @@
+"""Parts of the print edition, each a tagged PDF written by WeasyPrint, joined into one PDF (pikepdf).
+
+The print edition is laid out one part at a time (each chapter, the back matter, the
+front matter), so that only one part's laid-out pages are ever in memory. Joining
+keeps everything WeasyPrint wrote for each part: pages and their fonts, links, named
+destinations, bookmarks and the PDF/UA structure tree. The first part gives the
+document its catalog (language, XMP metadata, viewer preferences, document info).
+
+- Links across parts: WeasyPrint drops a link whose anchor is not in the document it
+  writes, so `mark_cross_references` turns such links into `book-xref:` URIs before a
+  part is written, and `join` turns them back into named destinations, exactly as
+  WeasyPrint writes an internal link (`/Dest (anchor)`, `/Contents (anchor)`).
+- Structure tree: one /Document element whose children are every part's children, in
+  order; each part's parent-tree keys (pages' /StructParents, annotations'
+  /StructParent) are shifted past the keys of the parts before it.
+- Named destinations: one sorted name tree; the first part naming an anchor wins.
+- Bookmarks: each part's outline, in order, under one outline root.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+LOGGER = logging.getLogger("book.render")
+XREF = "book-xref:"
+
+
+def mark_cross_references(document) -> None:
+    """Links of a WeasyPrint `document` to anchors it does not hold become `book-xref:` links for `join`."""
+    anchors = {name for page in document.pages for name in page.anchors}
+    for page in document.pages:
+        page.links = [("external", XREF + target, rectangle, box) if kind == "internal" and target not in anchors
+                      else (kind, target, rectangle, box) for kind, target, rectangle, box in page.links]
+
+
+@dataclass(frozen=True)
+class Blank:
+    """An empty page (no content, no running head, no number), the size of the page before it."""
+
+
+BLANK = Blank()
+
+
+def join(parts: list[bytes | Blank]) -> tuple[bytes, list[str]]:
+    """The parts (PDF bytes, or BLANK) as one PDF; returns it and the links whose anchor no part holds."""
+    if not parts or isinstance(parts[0], Blank):
+        raise ValueError("the first part must be a PDF")
+    pdf = pikepdf.open(io.BytesIO(parts[0]))
+    joined = _Joined(pdf)
+    for part in parts[1:]:
+        if isinstance(part, Blank):
+            joined.blank_page()
+        else:
+            joined.append(pikepdf.open(io.BytesIO(part)))
+    missing = joined.finish()
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue(), missing
+
+
+class _Joined:
+    """The PDF being joined: its structure tree, parent-tree numbers, destinations and outline items."""
+
+    def __init__(self, pdf: pikepdf.Pdf):
+        self.pdf = pdf
+        root = pdf.Root.StructTreeRoot
+        self.document = root.K[0]  # WeasyPrint's one /Document element
+        self.nums = list(root.ParentTree.Nums)
+        self.next_key = _next_key(self.nums)
+        self.dests = _dests(pdf)
+        self.outline = _outline_items(pdf, pdf, {})
+
+    def blank_page(self) -> None:
+        last = self.pdf.pages[-1]
+        page = self.pdf.add_blank_page(page_size=(float(last.mediabox[2]), float(last.mediabox[3])))
+        for box in ("/MediaBox", "/TrimBox", "/BleedBox", "/CropBox"):
+            if box in last.obj:
+                page.obj[box] = Array(list(last.obj[box]))
+
+    def append(self, part: pikepdf.Pdf) -> None:
+        start = len(self.pdf.pages)
+        with warnings.catch_warnings():  # named destinations are carried over below, all of them
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(pikepdf, "PageCopyWarning") else UserWarning)
+            self.pdf.pages.extend(part.pages)
+        page_index = {page.obj.objgen: start + index for index, page in enumerate(part.pages)}
+        # the copies of the part's pages, structure elements and annotations are one graph:
+        # pikepdf copies each foreign object once per source file and reuses the copy
+        offset = self.next_key
+        for page in self.pdf.pages[start:]:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+            for annotation in page.obj.get("/Annots", ()):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + offset
+        tree = part.Root.StructTreeRoot
+        for kid in tree.K[0].K:
+            copied = self.pdf.copy_foreign(kid)
+            copied.P = self.document
+            self.document.K.append(copied)
+        nums = list(tree.ParentTree.Nums)
+        for key, value in zip(nums[::2], nums[1::2]):
+            self.nums += [int(key) + offset, _copy(self.pdf, value)]
+        self.next_key = offset + _next_key(nums)
+        for name, destination in _dests(part).items():
+            self.dests.setdefault(name, _copy(self.pdf, destination))
+        self.outline += _outline_items(part, self.pdf, page_index)
+
+    def finish(self) -> list[str]:
+        """Cross-part links resolved, the parent tree, destinations and outline written; the missing anchors."""
+        missing = []
+        for page in self.pdf.pages:
+            for annotation in page.obj.get("/Annots", ()):
+                action = annotation.get("/A")
+                if action is None or action.get("/S") != Name.URI or not str(action.URI).startswith(XREF):
+                    continue
+                target = str(action.URI)[len(XREF):]
+                if target not in self.dests:
+                    missing.append(target)
+                del annotation["/A"]
+                annotation.Dest = String(target)
+                if "/Contents" in annotation:
+                    annotation.Contents = String(target)
+        root = self.pdf.Root.StructTreeRoot
+        root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=Array(self.nums)))
+        root.ParentTreeNextKey = self.next_key
+        names = Array()
+        for name in sorted(self.dests, key=lambda text: text.encode("utf-8")):
+            names.append(String(name))
+            names.append(self.dests[name])
+        if "/Names" not in self.pdf.Root:
+            self.pdf.Root.Names = Dictionary()
+        self.pdf.Root.Names.Dests = self.pdf.make_indirect(Dictionary(Names=names))
+        with self.pdf.open_outline() as outline:
+            outline.root[:] = self.outline
+        return list(dict.fromkeys(missing))
+
+
+def _next_key(nums) -> int:
+    return max((int(key) for key in nums[::2]), default=-1) + 1
+
+
+def _dests(pdf: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
+    names = pdf.Root.get("/Names")
+    dests = names.get("/Dests") if names is not None else None
+    if dests is None:
+        return {}
+    flat = list(dests.get("/Names", ()))
+    return {str(name): destination for name, destination in zip(flat[::2], flat[1::2])}
+
+
+def _copy(pdf: pikepdf.Pdf, value):
+    """A value of a foreign PDF for `pdf`: indirect objects through pikepdf's copier, direct ones rebuilt."""
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return pdf.copy_foreign(value)
+    if isinstance(value, Array):
+        return Array([_copy(pdf, item) for item in value])
+    if isinstance(value, Dictionary):
+        return Dictionary({key: _copy(pdf, item) for key, item in value.items()})
+    return value
+
+
+def _outline_items(part: pikepdf.Pdf, into: pikepdf.Pdf, page_index: dict) -> list[pikepdf.OutlineItem]:
+    """`part`'s bookmarks as outline items of `into` (page_index: the part's page → its index in `into`)."""
+    with part.open_outline() as outline:
+        return [_item(item, into, page_index) for item in outline.root]
+
+
+def _item(item: pikepdf.OutlineItem, into: pikepdf.Pdf, page_index: dict) -> pikepdf.OutlineItem:
+    destination = item.destination
+    if page_index and isinstance(destination, Array) and len(destination) and destination[0].is_indirect:
+        destination = Array([into.pages[page_index[destination[0].objgen]].obj, *list(destination)[1:]])
+    copy = pikepdf.OutlineItem(item.title, destination)
+    copy.is_closed = item.is_closed
+    copy.children[:] = [_item(child, into, page_index) for child in item.children]
+    return copy
