@@ -55,7 +55,14 @@ def child(argv: list[str]) -> None:
 
 
 def _prelayout(project: Path, cache: bool) -> None:
-    """The stages before layout, as `book build` runs them, and the whole print HTML rendered."""
+    """The stages before layout, as `book build` runs them, and the HTML its "render HTML" stages render.
+
+    That is the print HTML of each chapter, of the back and of the front matter, as
+    `pdf.build_pdf` renders each before laying it out (back and front here without the
+    page numbers that only layout gives), and the web page. Not the one-file print HTML
+    of `--keep-html`, which a normal build does not render; the EPUB's XHTML is made in
+    its own stage.
+    """
     from book.pipeline import prepare
     from book.progress import stage
     from book.render import html, web_page
@@ -64,7 +71,10 @@ def _prelayout(project: Path, cache: bool) -> None:
     loaded, book = prepare(project, cache=cache)
     with stage("render HTML"):
         run = PrintBuild(book, loaded.root)
-        html.render("print/single.html", **run.context(html.Links("pdf")))
+        for chapter in book.chapters:
+            html.render("print/part.html", part="chapter", chapter=chapter, **run.context(html.Links("pdf")))
+        for part in ("back", "front"):
+            html.render("print/part.html", part=part, **run.context(html.Links("pdf")))
         web_page(book)
 
 
