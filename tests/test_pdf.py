@@ -170,6 +170,8 @@ def test_fonts_are_embedded_and_metadata_set(minimal):
     rows = fonts.strip().splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts
     assert all("Book-Serif" in row for row in rows), fonts
+    names = [row.split()[0] for row in rows]
+    assert len(names) == len(set(names)), fonts  # each part's subsets carry their own tag
     info = subprocess.run(["pdfinfo", str(minimal["pdf"])], capture_output=True, text=True, check=True).stdout
     book = minimal["book"]
     assert re.search(rf"^Title:\s+{re.escape(book.title)}$", info, re.M)

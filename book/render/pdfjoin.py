@@ -19,6 +19,7 @@ document its catalog (language, XMP metadata, viewer preferences, document info)
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import warnings
@@ -75,6 +76,20 @@ class _Joined:
         self.next_key = _next_key(self.nums)
         self.dests = _dests(pdf)
         self.outline = _outline_items(pdf, pdf, {})
+        self.part_number = 0
+        self.retagged: set = set()
+
+    def _retag_fonts(self, page) -> None:
+        """Each part's font subsets get their own tag: two subsets in one file must not share one (PDF 1.7, 9.6.4)."""
+        fonts = page.obj.get("/Resources", {}).get("/Font", {})
+        for font in fonts.values():
+            if font.objgen in self.retagged or "/BaseFont" not in font:
+                continue
+            self.retagged.add(font.objgen)
+            for named, key in _font_names(font):
+                tag, plus, rest = str(named[key]).lstrip("/").partition("+")
+                if plus and len(tag) == 6:
+                    named[key] = Name("/" + _tag(tag, self.part_number) + "+" + rest)
 
     def blank_page(self) -> None:
         last = self.pdf.pages[-1]
@@ -92,7 +107,9 @@ class _Joined:
         # the copies of the part's pages, structure elements and annotations are one graph:
         # pikepdf copies each foreign object once per source file and reuses the copy
         offset = self.next_key
+        self.part_number += 1
         for page in self.pdf.pages[start:]:
+            self._retag_fonts(page)
             if "/StructParents" in page.obj:
                 page.obj.StructParents = int(page.obj.StructParents) + offset
             for annotation in page.obj.get("/Annots", ()):
@@ -139,6 +156,23 @@ class _Joined:
         with self.pdf.open_outline() as outline:
             outline.root[:] = self.outline
         return list(dict.fromkeys(missing))
+
+
+def _font_names(font):
+    """(dictionary, key) of every name of a font that carries its subset tag."""
+    yield font, "/BaseFont"
+    for descendant in font.get("/DescendantFonts", ()):
+        yield descendant, "/BaseFont"
+        if "/FontDescriptor" in descendant:
+            yield descendant.FontDescriptor, "/FontName"
+    if "/FontDescriptor" in font:
+        yield font.FontDescriptor, "/FontName"
+
+
+def _tag(tag: str, part: int) -> str:
+    """A subset tag of six capital letters, the same for the same font and part in every build."""
+    digest = hashlib.sha256(f"{tag}:{part}".encode("ascii")).digest()
+    return "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
 
 
 def _next_key(nums) -> int:
