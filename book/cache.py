@@ -1,11 +1,17 @@
 """What does not change between builds, kept in `<project>/dist/.cache/` and keyed by content.
 
-A cache is one pickle file per kind (parsed source files, passage scores), holding
-`{key: value}` where the key is a SHA-256 of everything the value depends on: the
-file's bytes and path, or a passage's text and the chapters' rules. The whole file
-is invalidated by the tool's version and by the code that produced it. A missing,
-unreadable or corrupt cache is an empty one: the build parses again and never fails
-because of it. Only entries used by the last build are kept, so it does not grow.
+A cache is one pickle file per kind (parsed source files, passage scores, glossary
+links), holding `{key: value}` where the key is a SHA-256 of everything the value
+depends on: the file's bytes and path, or a passage's text and the chapters' rules.
+The whole file is invalidated by the tool's version and by the code that produced it.
+A missing, unreadable or corrupt cache is an empty one: the build parses again and
+never fails because of it.
+
+The file is a header (`{"version", "entries"}`) followed by one pickle per later build
+that found something new, holding only its new entries: a build that adds one source
+appends a few entries instead of rewriting the whole cache. When the file holds too
+many entries the last build did not use (or too many appended pickles), it is
+rewritten with only the used ones, so it does not grow without bound.
 """
 
 from __future__ import annotations
@@ -46,26 +52,45 @@ def code_version(modules: Iterable[str]) -> str:
 class Cache:
     """One kind of cached value for one project: `get` and `put` by key, `save` at the end."""
 
+    STALE = 0.5  # rewrite when the file would hold this share of entries more than the last build used
+    APPENDS = 30  # … or more appended pickles than this
+
     def __init__(self, root: Path, name: str, version: str):
         self.path = Path(root) / FOLDER / f"{name}.pickle"
         self.version = version
+        self._stored = 0  # entries in the file, counting each appended one (some may be stale)
+        self._appends = 0
+        self._intact = False  # the file was read to its end without a fault: it can be appended to
         self._old: dict[str, Any] = self._read()
         self._used: dict[str, Any] = {}
+        self._new: dict[str, Any] = {}
         self.hits = 0
         self.misses = 0
 
     def _read(self) -> dict[str, Any]:
+        entries: dict[str, Any] = {}
         try:
             with open(self.path, "rb") as stream:
-                stored = pickle.load(stream)
+                header = pickle.load(stream)
+                if not (isinstance(header, dict) and header.get("version") == self.version
+                        and isinstance(header.get("entries"), dict)):
+                    return {}
+                entries = header["entries"]
+                self._stored = len(entries)
+                while stream.peek(1):
+                    appended = pickle.load(stream)
+                    if not isinstance(appended, dict):
+                        raise pickle.UnpicklingError("an appended part is not a mapping")
+                    entries.update(appended)
+                    self._stored += len(appended)
+                    self._appends += 1
         except FileNotFoundError:
             return {}
-        except Exception as error:  # a corrupt or foreign file: rebuild it, never fail the build
-            LOGGER.debug("%s: ignored (%s)", self.path, error)
-            return {}
-        if not isinstance(stored, dict) or stored.get("version") != self.version or not isinstance(stored.get("entries"), dict):
-            return {}
-        return stored["entries"]
+        except Exception as error:  # a corrupt or foreign file (or a part cut short): rebuild it, never fail the build
+            LOGGER.debug("%s: ignored from a fault on (%s)", self.path, error)
+            return entries
+        self._intact = True
+        return entries
 
     def get(self, entry_key: str, make: Callable[[], Any]) -> Any:
         """The value stored under `entry_key`, else `make()` (stored for next time)."""
@@ -76,23 +101,30 @@ class Cache:
             value = self._old[entry_key]
         else:
             self.misses += 1
-            value = make()
+            value = self._new[entry_key] = make()
         self._used[entry_key] = value
         return value
 
     def replace(self, entry_key: str, value: Any) -> Any:
         """Store `value` under `entry_key` instead of what was read (which was not usable); returns it."""
         self.misses += 1
-        self._used[entry_key] = value
+        self._used[entry_key] = self._new[entry_key] = value
         return value
 
     def save(self) -> None:
-        """Write the entries this build used (atomically); a cache that cannot be written is skipped."""
-        if not self.misses and len(self._used) == len(self._old):
+        """Append this build's new entries, or rewrite the file with the used ones; a cache that cannot be written is skipped."""
+        if not self._used and not self.path.exists():
             return
+        stored = self._stored + len(self._new)
+        rewrite = (not self._intact or self._appends >= self.APPENDS
+                   or stored > (1 + self.STALE) * len(self._used))
         try:
-            data = pickle.dumps({"version": self.version, "entries": self._used}, protocol=pickle.HIGHEST_PROTOCOL)
-            files.write_atomic(self.path, data)
+            if rewrite:
+                data = pickle.dumps({"version": self.version, "entries": self._used}, protocol=pickle.HIGHEST_PROTOCOL)
+                files.write_atomic(self.path, data)
+            elif self._new:
+                with open(self.path, "ab") as stream:
+                    stream.write(pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, pickle.PicklingError) as error:
             LOGGER.debug("%s: not written (%s)", self.path, error)
 
@@ -171,6 +203,11 @@ class CachedLinker(Linker):
     each name occurs, the plain text) is cached; what depends on the book (which
     mention is the first in its chapter, mention numbers, uses) is decided here, by
     the Linker's own `mention` and `note_unlinked`, in the same order as a parse would.
+
+    A cached passage is `(pieces, text)`: each piece is HTML (a str), a place where a
+    name was found (`(term id, start, end, name)`, a Match's fields) or text inside a
+    source's own link (`(text,)`). Plain tuples, because reading back a dataclass per
+    name costs ten times as much.
     """
 
     def __init__(self, terms, cache: Cache):
@@ -186,25 +223,50 @@ class CachedLinker(Linker):
         pieces, text = entry
         out = _Parts()
         for piece in pieces:
-            if isinstance(piece, str):
+            if type(piece) is str:
                 out.add(piece)
-            elif isinstance(piece, _Unlinked):
-                self.note_unlinked(piece.text, anchor)
+            elif len(piece) == 1:
+                self.note_unlinked(piece[0], anchor)
             else:
-                mention = self.mention(piece.match, anchor)
-                out.add(mention if mention is not None else escapeHtml(piece.match.text))  # escaping is per character
+                match = Match(*piece)
+                mention = self.mention(match, anchor)
+                out.add(mention if mention is not None else escapeHtml(match.text))  # escaping is per character
         return out.finish(), text
 
     def _skeleton(self, markdown: str):
         out = _Parts()
         _render(MARKDOWN.parse(markdown), out, _Recorder(self.matcher, out), "")
         pieces = out.finish()
-        return pieces, parts_text(tuple(piece for piece in pieces if not isinstance(piece, _Unlinked)))
+        text = parts_text(tuple(piece for piece in pieces if not isinstance(piece, _Unlinked)))
+        return tuple(_stored_piece(piece) for piece in pieces), text
+
+
+def _stored_piece(piece):
+    if isinstance(piece, _Slot):
+        match = piece.match
+        return (match.term_id, match.start, match.end, match.text)
+    if isinstance(piece, _Unlinked):
+        return (piece.text,)
+    return piece
+
+
+_SLOT_TYPES = (str, int, int, str)
 
 
 def _is_skeleton(entry) -> bool:
-    return (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], str) and isinstance(entry[0], tuple)
-            and all(isinstance(piece, (str, _Slot, _Unlinked)) for piece in entry[0]))
+    if not (type(entry) is tuple and len(entry) == 2 and type(entry[0]) is tuple and type(entry[1]) is str):
+        return False
+    for piece in entry[0]:
+        if type(piece) is str:
+            continue
+        if type(piece) is not tuple:
+            return False
+        if len(piece) == 1:
+            if type(piece[0]) is not str:
+                return False
+        elif len(piece) != 4 or tuple(map(type, piece)) != _SLOT_TYPES:
+            return False
+    return True
 
 
 def link_cache(root: Path) -> Cache:

@@ -144,22 +144,32 @@ def score_passages(project: Project) -> dict[str, dict[str, int]]:
 # --- pins -----------------------------------------------------------------------------
 
 
-def _covers(entry: str, passage: Passage) -> int:
-    """0 if `entry` does not name `passage`; 1 if it names its article; 2 if it names the passage."""
-    if entry == passage.ref:
+def _pin_level(entries: frozenset[str], passage: Passage) -> int:
+    """0 if no entry names `passage`; 1 if one names its article; 2 if one names the passage."""
+    if passage.ref in entries:
         return 2
-    return 1 if entry == passage.article_id else 0
+    return 1 if passage.article_id in entries else 0
 
 
-def _pin_level(entries: list[str], passage: Passage) -> int:
-    return max((_covers(entry, passage) for entry in entries), default=0)
+@dataclass(frozen=True)
+class _ChapterPins:
+    """A chapter's `include` and `exclude` entries, as sets."""
+
+    slug: str
+    include: frozenset[str]
+    exclude: frozenset[str]
+
+    def of(self, passage: Passage) -> tuple[bool, bool]:
+        """(included, excluded) by this chapter; the more specific entry wins, exclude on a tie."""
+        include = _pin_level(self.include, passage)
+        exclude = _pin_level(self.exclude, passage)
+        return include > exclude, exclude > 0 and exclude >= include
 
 
-def _pins(chapter: Chapter, passage: Passage) -> tuple[bool, bool]:
-    """(included, excluded) by this chapter; the more specific entry wins, exclude on a tie."""
-    include = _pin_level(chapter.spec.include, passage)
-    exclude = _pin_level(chapter.spec.exclude, passage)
-    return include > exclude, exclude > 0 and exclude >= include
+def _chapter_pins(chapters: tuple[Chapter, ...]) -> tuple[_ChapterPins, ...]:
+    """The pins of the chapters that have any, in book order (the others pin nothing)."""
+    return tuple(_ChapterPins(chapter.slug, frozenset(chapter.spec.include), frozenset(chapter.spec.exclude))
+                 for chapter in chapters if chapter.spec.include or chapter.spec.exclude)
 
 
 # --- assignment -----------------------------------------------------------------------
@@ -174,13 +184,14 @@ def organise(project: Project, scores: dict[str, dict[str, int]] | None = None) 
     order = {chapter.slug: index for index, chapter in enumerate(chapters)}
     min_scores = {chapter.slug: chapter.spec.match.min_score for chapter in chapters}
     all_scores = score_passages(project) if scores is None else scores
+    pinning = _chapter_pins(chapters)
     decisions: dict[str, Decision] = {}
     for article in project.articles:
         settled: dict[str, Decision] = {}
         loose: list[tuple[Passage, set[str]]] = []
         for passage in article.passages:
             scores = all_scores[passage.ref]
-            pins = {chapter.slug: _pins(chapter, passage) for chapter in chapters}
+            pins = {chapter.slug: chapter.of(passage) for chapter in pinning}
             excluded = {slug for slug, (_, out) in pins.items() if out}
             decision = _pinned(passage, scores, pins) or _scored(passage, scores, excluded, min_scores)
             if decision:

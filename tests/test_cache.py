@@ -103,6 +103,42 @@ def test_a_cache_entry_with_the_wrong_shape_falls_back_to_parsing(project_copy):
     assert caches.passage_scores(again, caches.score_cache(root)) == score_passages(again)
 
 
+NEW_ARTICLE = "---\ntitle: A new report\noutlet: null\ndate: 2021-03-10\n---\nThe ferry runs again.\n"
+
+
+def test_new_entries_are_appended_and_a_part_cut_short_costs_only_its_entries(project_copy):
+    root = project_copy()
+    _load(root)
+    path = root / "dist" / ".cache" / "sources.pickle"
+    before = path.read_bytes()
+    (root / "corpus" / "new-report.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    project, warm = _load(root)
+    assert (warm.hits, warm.misses) == (_files(root) - 1, 1)
+    after = path.read_bytes()
+    assert after.startswith(before) and len(after) > len(before)  # appended, not rewritten
+    again, read = _load(root)
+    assert (read.hits, read.misses) == (_files(root), 0)
+    assert again.articles == load(root).articles
+    path.write_bytes(after[:-5])  # e.g. a build stopped while appending
+    cut, damaged = _load(root)
+    assert (damaged.hits, damaged.misses) == (_files(root) - 1, 1)
+    assert cut.articles == load(root).articles
+    assert pickle.loads(path.read_bytes())["entries"].keys() == damaged._used.keys()  # rewritten whole
+    assert _load(root)[1].misses == 0
+
+
+def test_a_cache_of_mostly_unused_entries_is_rewritten_with_the_used_ones(project_copy):
+    root = project_copy()
+    _load(root)
+    for path in (root / "corpus").glob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    _, changed = _load(root)
+    assert changed.misses == len(list((root / "corpus").glob("*.md")))
+    stored = pickle.loads((root / "dist" / ".cache" / "sources.pickle").read_bytes())["entries"]
+    assert stored.keys() == changed._used.keys()  # the old versions of the articles are gone
+    assert _load(root)[1].misses == 0
+
+
 def test_another_tool_version_invalidates_the_whole_cache(project_copy):
     root = project_copy()
     _load(root)

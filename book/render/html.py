@@ -126,6 +126,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the package's templates do not change during a build: no stat() per include
     )
     env.filters["roman"] = roman
     env.filters["long_date"] = long_date
