@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import pickle
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -91,12 +92,23 @@ class _Parsed:
     """A validated model with what is needed to point at its lines later."""
 
     model: Any
-    data: Any
+    data: Any  # the YAML as read (with its lines), or _Kept when it comes from the cache
     where: Located
     first_line: int
 
     def line(self, *loc) -> int:
-        return line_of(self.data, loc, self.first_line)
+        data = self.data.value() if isinstance(self.data, _Kept) else self.data
+        return line_of(data, loc, self.first_line)
+
+
+class _Kept:
+    """A file's YAML kept pickled in the cache: read back only when a message must point at a line."""
+
+    def __init__(self, data: Any):
+        self.pickled = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def value(self) -> Any:
+        return pickle.loads(self.pickled)
 
 
 def split_passages(body: str, first_line: int) -> tuple[tuple[str, int], ...]:
@@ -126,7 +138,7 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
     found: list[Located] = []
     config = _load_yaml_file(root, "book.yaml", BookConfig, found)
     outlets = _load_outlets(root, found)
-    glossary, term_ids = _load_glossary(root, found)
+    glossary, term_ids = _load_glossary(root, found, cache)
     articles = _load_articles(root, found, cache)
     chapters = _load_chapters(root, found, cache)
     editions = _load_editions(root, found)
@@ -203,14 +215,27 @@ def _load_outlets(root: Path, found: list[Located]) -> dict[str, _Parsed] | None
     return outlets
 
 
-def _load_glossary(root: Path, found: list[Located]) -> tuple[list[_Parsed], set[str] | None]:
+def _load_glossary(root: Path, found: list[Located], cache=None) -> tuple[list[_Parsed], set[str] | None]:
     """The valid entries, and every id the file declares (None when the file itself is unreadable)."""
     rel = "glossary.yaml"
     if not (root / rel).is_file():
         return [], set()
     where = Located(rel)
     found.append(where)
-    text = read_text(root / rel, where)
+    if cache is None:
+        return _parse_glossary(root / rel, where)
+    terms, declared = _cached(cache, "glossary", root / rel, where, functools.partial(_parse_glossary, root / rel),
+                              _well_formed_glossary)
+    return [dataclasses.replace(term, where=where) for term in terms], declared
+
+
+def _well_formed_glossary(glossary) -> bool:
+    return (isinstance(glossary, tuple) and len(glossary) == 2 and isinstance(glossary[0], list)
+            and all(isinstance(term, _Parsed) for term in glossary[0]) and isinstance(glossary[1], (set, type(None))))
+
+
+def _parse_glossary(path: Path, where: Located) -> tuple[list[_Parsed], set[str] | None]:
+    text = read_text(path, where)
     data = load_yaml(text, where) if text is not None else None
     if where.diagnostics:
         return [], None
@@ -248,14 +273,18 @@ def _load_articles(root: Path, found: list[Located], cache=None) -> list[_Parsed
     return articles
 
 
-def _cached(cache, kind: str, path: Path, where: Located, parse) -> _Parsed | None:
-    """`parse(where)`, or what it gave for the same bytes at the same path in an earlier build."""
+def _cached(cache, kind: str, path: Path, where: Located, parse, well_formed=None):
+    """`parse(where)`, or what it gave for the same bytes at the same path in an earlier build.
+
+    A parsed file (`_Parsed`) comes back pointing at `where`; its YAML is kept pickled
+    until a message needs its lines.
+    """
     if cache is None:
         return parse(where)
 
     def make():
         fresh = Located(where.rel)
-        return parse(fresh), tuple(fresh.diagnostics)
+        return _keep_yaml(parse(fresh)), tuple(fresh.diagnostics)
 
     from book.cache import key
 
@@ -264,17 +293,32 @@ def _cached(cache, kind: str, path: Path, where: Located, parse) -> _Parsed | No
     except OSError:  # unreadable: parse() reports it with its path
         return parse(where)
     entry = cache.get(entry_key, make)
-    if not _well_formed(entry):  # a damaged cache is never trusted: parse again
+    if not _well_formed(entry, well_formed or _is_parsed):  # a damaged cache is never trusted: parse again
         entry = cache.replace(entry_key, make())
     parsed, diagnostics = entry
     where.diagnostics.extend(diagnostics)
-    if parsed is None:
-        return None
-    return dataclasses.replace(parsed, where=where)
+    if isinstance(parsed, _Parsed):
+        return dataclasses.replace(parsed, where=where)
+    return parsed
 
 
-def _well_formed(entry) -> bool:
-    return (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], (_Parsed, type(None)))
+def _keep_yaml(parsed):
+    """What `parse` gave, each _Parsed's YAML pickled (_Kept) so that reading it back from the cache is cheap."""
+    if isinstance(parsed, _Parsed):
+        return dataclasses.replace(parsed, data=_Kept(parsed.data))
+    if isinstance(parsed, tuple):
+        return tuple(_keep_yaml(part) for part in parsed)
+    if isinstance(parsed, list):
+        return [_keep_yaml(part) for part in parsed]
+    return parsed
+
+
+def _is_parsed(parsed) -> bool:
+    return isinstance(parsed, (_Parsed, type(None)))
+
+
+def _well_formed(entry, well_formed_value) -> bool:
+    return (isinstance(entry, tuple) and len(entry) == 2 and well_formed_value(entry[0])
             and isinstance(entry[1], tuple) and all(isinstance(d, Diagnostic) for d in entry[1]))
 
 

@@ -24,7 +24,9 @@ def _load(root):
 
 
 def _files(root) -> int:
-    return len(list((root / "corpus").glob("*.md"))) + len(list((root / "chapters").glob("*.md")))
+    """The files the source cache holds: articles, chapters and the glossary."""
+    return (len(list((root / "corpus").glob("*.md"))) + len(list((root / "chapters").glob("*.md")))
+            + (root / "glossary.yaml").is_file())
 
 
 def test_second_load_reads_every_file_from_the_cache_and_equals_a_parse(project_copy):
@@ -103,6 +105,26 @@ def test_a_cache_entry_with_the_wrong_shape_falls_back_to_parsing(project_copy):
     assert caches.passage_scores(again, caches.score_cache(root)) == score_passages(again)
 
 
+def test_problems_found_across_files_point_at_the_same_lines_from_the_cache(project_copy):
+    root = project_copy()
+    glossary = root / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("see: [dam]", "see: [dam, no-such-term]"), encoding="utf-8")
+    article = root / "corpus" / "southwire-2021-03-05-talks.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("outlet: South Wire", "outlet: Nowhere Wire"), encoding="utf-8")
+    with pytest.raises(ProjectError) as parsed:
+        load(root)
+    for _ in range(2):  # cold, then every file read back from the cache
+        sources = caches.source_cache(root)
+        with pytest.raises(ProjectError) as cached:
+            load(root, cache=sources)
+        sources.save()
+        assert cached.value.diagnostics == parsed.value.diagnostics
+    assert sources.hits == _files(root)
+    messages = {(d.path, d.line, d.message) for d in parsed.value.diagnostics}
+    assert ("glossary.yaml", 9, "see: unknown glossary id 'no-such-term'") in messages
+    assert ("corpus/southwire-2021-03-05-talks.md", 3, "outlet 'Nowhere Wire' is not in corpus/outlets.yaml") in messages
+
+
 NEW_ARTICLE = "---\ntitle: A new report\noutlet: null\ndate: 2021-03-10\n---\nThe ferry runs again.\n"
 
 
@@ -130,10 +152,11 @@ def test_new_entries_are_appended_and_a_part_cut_short_costs_only_its_entries(pr
 def test_a_cache_of_mostly_unused_entries_is_rewritten_with_the_used_ones(project_copy):
     root = project_copy()
     _load(root)
-    for path in (root / "corpus").glob("*.md"):
-        path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
-    _, changed = _load(root)
-    assert changed.misses == len(list((root / "corpus").glob("*.md")))
+    for _ in range(2):  # every article edited twice: twice as many old versions as articles
+        for path in (root / "corpus").glob("*.md"):
+            path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+        _, changed = _load(root)
+    assert changed.misses == len(list((root / "corpus").glob("*.md")))  # the chapters and glossary are unchanged
     stored = pickle.loads((root / "dist" / ".cache" / "sources.pickle").read_bytes())["entries"]
     assert stored.keys() == changed._used.keys()  # the old versions of the articles are gone
     assert _load(root)[1].misses == 0
