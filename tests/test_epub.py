@@ -6,6 +6,7 @@ EPUBCheck and Ace are slow (~9 s each), so each runs once per project per sessio
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import shutil
 import warnings
@@ -14,12 +15,14 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from PIL import Image
 
 from book.annotate import annotate
 from book.editions import current_edition
 from book.errors import BookError
 from book.organise import organise
 from book.project import load
+from book.render import cover
 from book.render.epub import write_epub
 from tests.epubtools import OPS, XHTML, ace, epubcheck, read_epub, squash, text_without_notes
 
@@ -211,6 +214,16 @@ def test_package_metadata(built):
     assert fonts and all(f"EPUB/{href}" in built.files for href in fonts)
     remote = [i for i in built.opf.iterfind(".//opf:item", NS) if "://" in i.get("href") or "remote-resources" in (i.get("properties") or "")]
     assert remote == []
+
+
+def test_cover_is_a_valid_png_with_the_title_drawn(built):
+    png = built.files["EPUB/images/cover.png"]
+    Image.open(io.BytesIO(png)).verify()  # chunk CRCs and structure
+    image = Image.open(io.BytesIO(png))
+    assert (image.format, image.mode, image.size) == ("PNG", "RGB", cover.SIZE)
+    colours = dict((colour, count) for count, colour in image.getcolors(1 << 16))
+    assert image.getpixel((0, 0)) == image.getpixel((cover.SIZE[0] - 1, cover.SIZE[1] - 1)) == cover.PAPER
+    assert colours[cover.INK] > 1000 and colours[cover.ACCENT] > 1000  # the title, and the rules and edition label
 
 
 def test_colophon_carries_the_edition(built):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,8 +39,14 @@ def _font_for(text: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
     files = _font_files(bold)
     if not files:
         return ImageFont.load_default(size)
-    best = max(files, key=lambda f: (len(wanted & _coverage(f)), -files.index(f)))
-    return ImageFont.truetype(str(best), size)
+    covering = next((f for f in files if wanted <= _coverage(f)), None)  # reads no more cmaps than it needs
+    best = covering or max(files, key=lambda f: (len(wanted & _coverage(f)), -files.index(f)))
+    return _font(best, size)
+
+
+@lru_cache(maxsize=None)
+def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), size)
 
 
 Line = list[tuple[str, ImageFont.FreeTypeFont]]  # the words of one line, each with its font
@@ -99,6 +106,23 @@ def cover_png(title: str, subtitle: str | None, edition_label: str) -> bytes:
     draw.rectangle((MARGIN, y + 60, SIZE[0] - MARGIN, y + 72), fill=ACCENT)
     label_lines, label_size = _fit(draw, edition_label, 60, False, width, 2)
     _draw_block(draw, label_lines, label_size, SIZE[1] - MARGIN - 2 * label_size, ACCENT)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    return _png(image)
+
+
+def _png(image: Image.Image) -> bytes:
+    """RGB pixels as a PNG with every row unfiltered.
+
+    Pillow tries five row filters and keeps the best per row, then deflates at level 9:
+    0.2 s for this mostly flat image. Unfiltered rows (runs of one colour) deflate smaller
+    at level 6 in a third of the time; the pixels are the same.
+    """
+    width, height = image.size
+    raw = image.tobytes()
+    row = 3 * width
+    rows = b"".join(b"\0" + raw[top : top + row] for top in range(0, len(raw), row))  # filter type 0: None
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB, deflate, no interlace
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(b"IEND", b"")
