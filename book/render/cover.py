@@ -16,6 +16,7 @@ MARGIN = 150
 INK = (250, 246, 236)
 PAPER = (31, 58, 82)
 ACCENT = (196, 150, 72)
+BAND = 100  # rows of the cover deflated at a time
 
 
 @lru_cache(maxsize=None)
@@ -117,12 +118,17 @@ def _png(image: Image.Image) -> bytes:
     at level 6 in a third of the time; the pixels are the same.
     """
     width, height = image.size
-    raw = image.tobytes()
     row = 3 * width
-    rows = b"".join(b"\0" + raw[top : top + row] for top in range(0, len(raw), row))  # filter type 0: None
+    deflate = zlib.compressobj(6)
+    pixels = []
+    for top in range(0, height, BAND):  # a band at a time: no copy of the whole image in memory
+        band = image.crop((0, top, width, min(top + BAND, height))).tobytes()
+        rows = b"".join(b"\0" + band[start : start + row] for start in range(0, len(band), row))  # filter 0: None
+        pixels.append(deflate.compress(rows))
+    pixels.append(deflate.flush())
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB, deflate, no interlace
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(pixels)) + chunk(b"IEND", b"")
