@@ -63,13 +63,13 @@ def _prelayout(project: Path, cache: bool) -> None:
     of `--keep-html`, which a normal build does not render; the EPUB's XHTML is made in
     its own stage.
     """
-    from book.pipeline import prepare
+    from book.pipeline import prepare, rendering
     from book.progress import stage
     from book.render import html, web_page
     from book.render.pdf import PrintBuild
 
     loaded, book = prepare(project, cache=cache)
-    with stage("render HTML"):
+    with stage("render HTML"), rendering(project, cache):
         run = PrintBuild(book, loaded.root)
         for chapter in book.chapters:
             html.render("print/part.html", part="chapter", chapter=chapter, **run.context(html.Links("pdf")))

@@ -7,6 +7,10 @@ The whole file is invalidated by the tool's version and by the code that produce
 A missing, unreadable or corrupt cache is an empty one: the build parses again and
 never fails because of it.
 
+Rendering keeps one more kind: the print and web HTML of each article group, keyed by
+the group itself (its passages, mentions, citation and note number) and the links it
+was rendered with (`rendered_groups`).
+
 The file is a header (`{"version", "entries"}`) followed by one pickle per later build
 that found something new, holding only its new entries: a build that adds one source
 appends a few entries instead of rewriting the whole cache. When the file holds too
@@ -16,7 +20,10 @@ rewritten with only the used ones, so it does not grow without bound.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
+import io
 import logging
 import pickle
 from dataclasses import dataclass
@@ -272,3 +279,71 @@ def _is_skeleton(entry) -> bool:
 def link_cache(root: Path) -> Cache:
     """Passages rendered and scanned for glossary names, keyed by the glossary's names and the passage's text."""
     return Cache(root, "links", code_version(("glossary.py", "cache.py")))
+
+
+# --- rendered article groups -------------------------------------------------------------
+
+
+class _Groups:
+    """The HTML of article groups, kept under the group's content and the links' fingerprint.
+
+    The note number is left out of the key and kept as `NOTE` in the HTML, put back on
+    the way out: a source added early in a chapter renumbers the notes after it, and
+    that alone should not render every later group again.
+    """
+
+    NOTE = "\x00note\x00"
+
+    def __init__(self, cache: Cache):
+        self.cache = cache
+        self._digests: dict[int, tuple[Any, str | None]] = {}  # id(group) → (group, digest): a build renders a group twice
+
+    def html(self, group, links: str, render: Callable[[Any], str]) -> str:
+        kept = self._digests.get(id(group))
+        if kept is None or kept[0] is not group:
+            content = _pickled((type(group).__qualname__, {**vars(group), "note_number": 0}))  # every field but one
+            digest = None if self.NOTE.encode() in content else hashlib.sha256(content).hexdigest()
+            kept = self._digests[id(group)] = (group, digest)
+        if kept[1] is None:  # the marker is in the source's own text (never, in practice): not kept
+            return render(group)
+        entry_key = key(links, kept[1])
+
+        def unnumbered() -> str:
+            return render(dataclasses.replace(group, note_number=self.NOTE))
+
+        value = self.cache.get(entry_key, unnumbered)
+        if type(value) is not str:  # a damaged entry: render again
+            value = self.cache.replace(entry_key, unnumbered())
+        return value.replace(self.NOTE, str(group.note_number))
+
+
+def _pickled(value) -> bytes:
+    """`value` pickled without memo, so that equal values give equal bytes whether or not
+    equal strings inside them are one object (they are, or not, depending on the cache)."""
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, protocol=5)
+    pickler.fast = True  # no memo: the book model is a tree, nothing refers to itself
+    pickler.dump(value)
+    return stream.getvalue()
+
+
+def group_cache(root: Path) -> Cache:
+    """Rendered article groups; invalidated by the renderer's code, its templates and Jinja's version."""
+    import jinja2
+
+    templates = sorted(str(path.relative_to(_PACKAGE)) for path in (_PACKAGE / "render" / "templates").rglob("*.*ml"))
+    return Cache(root, "groups", key(jinja2.__version__, code_version(("render/html.py", "render/model.py", *templates))))
+
+
+@contextlib.contextmanager
+def rendered_groups(root: Path):
+    """Inside the block, print and web HTML of article groups are read from and kept in dist/.cache/."""
+    from book.render import html
+
+    groups = group_cache(root)
+    html.kept_groups = _Groups(groups)
+    try:
+        yield
+    finally:
+        html.kept_groups = None
+    groups.save()

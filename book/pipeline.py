@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from book.editions import current_edition, project_lock
@@ -14,15 +15,24 @@ def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, ke
           cache: bool = True) -> list[Path]:
     """load → organise → annotate → render; returns the files written into dist/.
 
-    With `cache`, what did not change since the last build (parsed files, passage scores)
-    is read from dist/.cache/ instead of being worked out again.
+    With `cache`, what did not change since the last build (parsed files, passage scores,
+    glossary links, the HTML of article groups) is read from dist/.cache/ instead of
+    being worked out again.
     """
     from book.render import write_outputs
 
     project_dir = Path(project_dir)
     with project_lock(project_dir):
         project, book = prepare(project_dir, strict=strict, cache=cache)
-        return write_outputs(book, project, formats=formats, handouts=handouts, keep_html=keep_html)
+        with rendering(project_dir, cache):
+            return write_outputs(book, project, formats=formats, handouts=handouts, keep_html=keep_html)
+
+
+def rendering(project_dir: Path, cache: bool = True):
+    """The block in which the outputs are rendered: with `cache`, article groups' HTML is kept in dist/.cache/."""
+    from book import cache as caches
+
+    return caches.rendered_groups(project_dir) if cache else contextlib.nullcontext()
 
 
 def prepare(project_dir: Path, strict: bool = False, cache: bool = True) -> tuple[Project, Book]:

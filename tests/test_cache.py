@@ -282,3 +282,64 @@ def test_cached_linker_keeps_the_same_record_of_uses_as_a_linker(project_copy):
         assert "water-commission" in plain.seen_in and "water-commission" not in plain.linked_in
         links.save()
     assert links.hits == len(passages)
+
+
+
+EARLY = """---
+title: Before the filling
+outlet: Harbour Gazette
+date: 2021-03-01
+---
+Farmers said the flow was low before the filling began.
+
+Negotiators prepared for talks in private.
+"""
+MENTIONS = """---
+title: Engineers speak
+outlet: South Wire
+date: 2021-02-27
+---
+Engineers at the Upper Kessa Dam said the Qessa was already low before any talks.
+
+The Joint Water Commission met in private; the dam was not on its agenda.
+"""
+
+
+def _rendered(book, root):
+    """The web page and every chapter's print HTML, as a build renders them."""
+    from book.render import html, web_page
+    from book.render.pdf import PrintBuild
+
+    run = PrintBuild(book, root)
+    return [web_page(book)] + [html.render("print/part.html", part="chapter", chapter=chapter, **run.context(html.Links("pdf")))
+                               for chapter in book.chapters]
+
+
+def test_html_kept_per_article_group_is_the_html_rendered_afresh(project_copy, tmp_path):
+    from book.pipeline import prepare, rendering
+    from book.render import html
+
+    root = project_copy()
+    _, book = prepare(root)
+    with rendering(root):
+        _rendered(book, root)
+    # the first source of its chapters, naming no glossary term: only the notes after it change
+    (root / "corpus" / "gazette-2021-03-01-before.md").write_text(EARLY, encoding="utf-8")
+    _, book = prepare(root)
+    groups = [group for chapter in book.chapters for group in chapter.groups]
+    new = [group for group in groups if group.article_id == "gazette-2021-03-01-before"]
+    assert len(new) == 2 and all(group.note_number == 1 for group in new)
+    with rendering(root):
+        warm = _rendered(book, root)
+        kept = html.kept_groups.cache
+        assert (kept.misses, kept.hits) == (2 * len(new), 2 * (len(groups) - len(new)))  # renumbered ones kept
+    assert warm == _rendered(book, root)  # rendered afresh, nothing kept
+    assert all(f">{group.note_number}.</a>" in warm[0] for group in groups)
+    # a source that takes the first mention of terms from groups after it, and an edited one
+    (root / "corpus" / "southwire-2021-02-27-engineers.md").write_text(MENTIONS, encoding="utf-8")
+    letter = root / "corpus" / "undated-letter.md"
+    letter.write_text(letter.read_text(encoding="utf-8") + "\nThe Kessa Commission crossing is closed.\n", encoding="utf-8")
+    cold_root = tmp_path / "cold"
+    shutil.copytree(root, cold_root, ignore=shutil.ignore_patterns("dist"))
+    warm_page = build(root, formats=("html",))[0].read_bytes()
+    assert warm_page == build(cold_root, formats=("html",), cache=False)[0].read_bytes()

@@ -13,6 +13,7 @@ import functools
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from book.render.model import Book, TermMention
 
@@ -30,6 +31,13 @@ class Links:
     def __init__(self, output: str, pages: dict[str, int] | None = None):
         self.output = output
         self._pages = pages or {}
+        self._fingerprint: str | None = None
+
+    def fingerprint(self) -> str:
+        """Everything this object's answers depend on (for HTML kept across builds; this class only, not subclasses)."""
+        if self._fingerprint is None:
+            self._fingerprint = repr((self.output, sorted(self._pages.items())))
+        return self._fingerprint
 
     def term(self, term_id: str) -> str | None:
         return f"#term-{term_id}"
@@ -116,6 +124,30 @@ def is_mention(part) -> bool:
     return isinstance(part, TermMention)
 
 
+# While a build keeps rendered article groups (book.cache.rendered_groups): where they are kept.
+kept_groups = None
+
+
+@jinja2.pass_context
+def article_group(context, group) -> Markup:
+    """One article group's HTML (parts/group.html), rendered from the group, the links and (EPUB) the glossary only.
+
+    Print and web groups come from `kept_groups` when one is set; the EPUB's and the
+    handouts' links are other classes, whose groups are always rendered.
+    """
+    links = context["links"]
+    variables = {"links": links}
+    if "glossary" in context:
+        variables["glossary"] = context["glossary"]
+
+    def render(group) -> str:
+        return environment().get_template("parts/group.html").render(variables, group=group)
+
+    if kept_groups is None or type(links) is not Links:
+        return Markup(render(group))
+    return Markup(kept_groups.html(group, links.fingerprint(), render))
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The templates of all outputs; undefined names are errors, text is escaped."""
@@ -131,6 +163,7 @@ def environment() -> jinja2.Environment:
     env.filters["roman"] = roman
     env.filters["long_date"] = long_date
     env.tests["mention"] = is_mention
+    env.globals["article_group"] = article_group
     return env
 
 
