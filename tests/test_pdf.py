@@ -374,7 +374,13 @@ def test_parts_join_into_one_structure_tree(minimal):
                     yield kid
                     yield from walk(kid)
 
-        headings = [str(element.S) for element in walk(root.K[0]) if str(element.S) == "/H1"]
+        elements = list(walk(root.K[0]))
+        headings = [str(element.S) for element in elements if str(element.S) == "/H1"]
+        ids = [str(element.ID) for element in elements if "/ID" in element]
+        id_tree = list(root.IDTree.Names)
+        assert ids and len(ids) == len(set(ids)) and sorted(ids) == [str(name) for name in id_tree[::2]]
+        headers = [str(name) for element in elements if "/A" in element and "/Headers" in element.A for name in element.A.Headers]
+        assert headers and set(headers) <= set(ids)  # table cells name their header cells, in whichever part
         blank = [i for i, text in enumerate(minimal["pages"]) if i > 0 and not text.strip()]  # not the cover
         assert all("/Annots" not in document.pages[i] for i in blank)
     book = minimal["book"]

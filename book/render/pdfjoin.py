@@ -78,6 +78,26 @@ class _Joined:
         self.outline = _outline_items(pdf, pdf, {})
         self.part_number = 0
         self.retagged: set = set()
+        self.ids: dict[str, pikepdf.Object] = {}  # structure element ids (table header cells) → element
+        for element in _structure_elements(pdf):
+            if "/ID" in element:
+                self.ids.setdefault(str(element.ID), element)
+
+    def _rename_ids(self, part: pikepdf.Pdf) -> None:
+        """Element ids (WeasyPrint's "<object number>-<row>-<column>" of table headers) made unique across parts.
+
+        Ids are unique within a part only; a part's ids and the /Headers naming them get the part's number in front.
+        """
+        prefix = f"p{self.part_number}-"
+        for element in _structure_elements(part):
+            copied = self.pdf.copy_foreign(element)  # the copy made with the tree: the same object
+            if "/ID" in copied:
+                copied.ID = String(prefix + str(copied.ID))
+                self.ids.setdefault(str(copied.ID), copied)
+            attributes = copied.get("/A")
+            for owner in (attributes if isinstance(attributes, Array) else [attributes]):
+                if isinstance(owner, Dictionary) and "/Headers" in owner:
+                    owner.Headers = Array([String(prefix + str(header)) for header in owner.Headers])
 
     def _retag_fonts(self, page) -> None:
         """Each part's font subsets get their own tag: two subsets in one file must not share one (PDF 1.7, 9.6.4)."""
@@ -120,6 +140,7 @@ class _Joined:
             copied = self.pdf.copy_foreign(kid)
             copied.P = self.document
             self.document.K.append(copied)
+        self._rename_ids(part)
         nums = list(tree.ParentTree.Nums)
         for key, value in zip(nums[::2], nums[1::2]):
             self.nums += [int(key) + offset, _copy(self.pdf, value)]
@@ -146,13 +167,11 @@ class _Joined:
         root = self.pdf.Root.StructTreeRoot
         root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=Array(self.nums)))
         root.ParentTreeNextKey = self.next_key
-        names = Array()
-        for name in sorted(self.dests, key=lambda text: text.encode("utf-8")):
-            names.append(String(name))
-            names.append(self.dests[name])
+        if self.ids:
+            root.IDTree = self.pdf.make_indirect(Dictionary(Names=_name_array(self.ids)))
         if "/Names" not in self.pdf.Root:
             self.pdf.Root.Names = Dictionary()
-        self.pdf.Root.Names.Dests = self.pdf.make_indirect(Dictionary(Names=names))
+        self.pdf.Root.Names.Dests = self.pdf.make_indirect(Dictionary(Names=_name_array(self.dests)))
         with self.pdf.open_outline() as outline:
             outline.root[:] = self.outline
         return list(dict.fromkeys(missing))
@@ -173,6 +192,22 @@ def _tag(tag: str, part: int) -> str:
     """A subset tag of six capital letters, the same for the same font and part in every build."""
     digest = hashlib.sha256(f"{tag}:{part}".encode("ascii")).digest()
     return "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
+
+
+def _name_array(named: dict) -> Array:
+    """A name tree's one leaf: names sorted by their bytes, each followed by its value."""
+    names = Array()
+    for name in sorted(named, key=lambda text: text.encode("utf-8")):
+        names.append(String(name))
+        names.append(named[name])
+    return names
+
+
+def _structure_elements(pdf: pikepdf.Pdf):
+    """Every structure element of `pdf` that has an id or attributes (found among its objects)."""
+    for candidate in pdf.objects:
+        if isinstance(candidate, Dictionary) and candidate.get("/Type") == Name.StructElem and ("/ID" in candidate or "/A" in candidate):
+            yield candidate
 
 
 def _next_key(nums) -> int:
