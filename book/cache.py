@@ -25,7 +25,9 @@ import dataclasses
 import hashlib
 import io
 import logging
+import os
 import pickle
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -127,13 +129,26 @@ class Cache:
                    or stored > (1 + self.STALE) * len(self._used))
         try:
             if rewrite:
-                data = pickle.dumps({"version": self.version, "entries": self._used}, protocol=pickle.HIGHEST_PROTOCOL)
-                files.write_atomic(self.path, data)
+                _write_atomic(self.path, {"version": self.version, "entries": self._used})
             elif self._new:
                 with open(self.path, "ab") as stream:
                     stream.write(pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, pickle.PicklingError) as error:
             LOGGER.debug("%s: not written (%s)", self.path, error)
+
+
+def _write_atomic(path: Path, stored: dict) -> None:
+    """Pickled straight into a temporary file renamed into place (no second copy of a big cache in memory)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(stored, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 def source_cache(root: Path) -> Cache:
@@ -297,16 +312,16 @@ class _Groups:
     def __init__(self, cache: Cache):
         self.cache = cache
         self._digests: dict[int, tuple[Any, str | None]] = {}  # id(group) → (group, digest): a build renders a group twice
+        self._links: dict[str, str] = {}  # links' fingerprint → its digest
 
     def html(self, group, links: str, render: Callable[[Any], str]) -> str:
         kept = self._digests.get(id(group))
         if kept is None or kept[0] is not group:
-            content = _pickled((type(group).__qualname__, {**vars(group), "note_number": 0}))  # every field but one
-            digest = None if self.NOTE.encode() in content else hashlib.sha256(content).hexdigest()
-            kept = self._digests[id(group)] = (group, digest)
+            kept = self._digests[id(group)] = (group, self._digest(group))
         if kept[1] is None:  # the marker is in the source's own text (never, in practice): not kept
             return render(group)
-        entry_key = key(links, kept[1])
+        links_digest = self._links.get(links) or self._links.setdefault(links, key(links))
+        entry_key = links_digest + kept[1]
 
         def unnumbered() -> str:
             return render(dataclasses.replace(group, note_number=self.NOTE))
@@ -316,15 +331,14 @@ class _Groups:
             value = self.cache.replace(entry_key, unnumbered())
         return value.replace(self.NOTE, str(group.note_number))
 
-
-def _pickled(value) -> bytes:
-    """`value` pickled without memo, so that equal values give equal bytes whether or not
-    equal strings inside them are one object (they are, or not, depending on the cache)."""
-    stream = io.BytesIO()
-    pickler = pickle.Pickler(stream, protocol=5)
-    pickler.fast = True  # no memo: the book model is a tree, nothing refers to itself
-    pickler.dump(value)
-    return stream.getvalue()
+    def _digest(self, group) -> str | None:
+        """A SHA-256 of every field of the group but its note number (None if the marker occurs in it)."""
+        stream = io.BytesIO()
+        pickler = pickle.Pickler(stream, protocol=5)
+        pickler.fast = True  # no memo: equal groups give equal bytes whether or not equal strings in them are one object
+        pickler.dump((type(group).__qualname__, {**vars(group), "note_number": 0}))  # the book model is a tree
+        content = stream.getvalue()
+        return None if self.NOTE.encode() in content else hashlib.sha256(content).hexdigest()
 
 
 def group_cache(root: Path) -> Cache:
