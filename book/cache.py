@@ -7,9 +7,9 @@ The whole file is invalidated by the tool's version and by the code that produce
 A missing, unreadable or corrupt cache is an empty one: the build parses again and
 never fails because of it.
 
-Rendering keeps one more kind: the print and web HTML of each article group, keyed by
-the group itself (its passages, mentions, citation and note number) and the links it
-was rendered with (`rendered_groups`).
+Rendering (`rendering`) keeps the compiled templates and one more kind: the print and
+web HTML of each article group, keyed by the group itself (its passages, mentions and
+citation; its note number is put in afterwards) and the links it was rendered with.
 
 The file is a header (`{"version", "entries"}`) followed by one pickle per later build
 that found something new, holding only its new entries: a build that adds one source
@@ -350,14 +350,25 @@ def group_cache(root: Path) -> Cache:
 
 
 @contextlib.contextmanager
-def rendered_groups(root: Path):
-    """Inside the block, print and web HTML of article groups are read from and kept in dist/.cache/."""
+def rendering(root: Path):
+    """Inside the block, templates are compiled once across builds (Jinja's bytecode, checked
+    against each template's source) and the print and web HTML of article groups is kept."""
+    import jinja2
+
     from book.render import html
 
     groups = group_cache(root)
+    compiled = Path(root) / FOLDER / "templates"
+    environment = html.environment()
+    try:
+        compiled.mkdir(parents=True, exist_ok=True)
+        environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
+    except OSError as error:  # an unwritable dist/: compile as usual
+        LOGGER.debug("%s: not used (%s)", compiled, error)
     html.kept_groups = _Groups(groups)
     try:
         yield
     finally:
         html.kept_groups = None
+        environment.bytecode_cache = None
     groups.save()

@@ -29,10 +29,10 @@ def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, ke
 
 
 def rendering(project_dir: Path, cache: bool = True):
-    """The block in which the outputs are rendered: with `cache`, article groups' HTML is kept in dist/.cache/."""
+    """The block in which the outputs are rendered: with `cache`, compiled templates and article groups' HTML are kept in dist/.cache/."""
     from book import cache as caches
 
-    return caches.rendered_groups(project_dir) if cache else contextlib.nullcontext()
+    return caches.rendering(project_dir) if cache else contextlib.nullcontext()
 
 
 def prepare(project_dir: Path, strict: bool = False, cache: bool = True) -> tuple[Project, Book]:

@@ -124,7 +124,7 @@ def is_mention(part) -> bool:
     return isinstance(part, TermMention)
 
 
-# While a build keeps rendered article groups (book.cache.rendered_groups): where they are kept.
+# While a build keeps rendered article groups (book.cache.rendering): where they are kept.
 kept_groups = None
 
 
