@@ -26,12 +26,13 @@ def _coverage(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
-def _font_files(bold: bool) -> list[Path]:
+@lru_cache(maxsize=2)
+def _font_files(bold: bool) -> tuple[Path, ...]:
     """The package's fonts, the wanted weight first, Latin/Cyrillic families before script-specific ones."""
     files = sorted(FONTS.glob("*.[ot]tf"))
     upright = [f for f in files if "Italic" not in f.stem]
     weight = [f for f in upright if ("Bold" in f.stem) == bold]
-    return sorted(weight, key=lambda f: len(f.stem)) + [f for f in upright if f not in weight]
+    return tuple(sorted(weight, key=lambda f: len(f.stem)) + [f for f in upright if f not in weight])
 
 
 def _font_for(text: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
