@@ -21,7 +21,6 @@ rewritten with only the used ones, so it does not grow without bound.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import io
 import logging
@@ -96,7 +95,7 @@ class Cache:
         except FileNotFoundError:
             return {}
         except Exception as error:  # a corrupt or foreign file (or a part cut short): rebuild it, never fail the build
-            LOGGER.debug("%s: ignored from a fault on (%s)", self.path, error)
+            LOGGER.debug("%s: read up to a fault (%s), rewritten after the build", self.path, error)
             return entries
         self._intact = True
         return entries
@@ -315,20 +314,17 @@ class _Groups:
         self._links: dict[str, str] = {}  # links' fingerprint → its digest
 
     def html(self, group, links: str, render: Callable[[Any], str]) -> str:
+        """The group's HTML for these links; `render(note_number)` renders it."""
         kept = self._digests.get(id(group))
         if kept is None or kept[0] is not group:
             kept = self._digests[id(group)] = (group, self._digest(group))
         if kept[1] is None:  # the marker is in the source's own text (never, in practice): not kept
-            return render(group)
+            return render(group.note_number)
         links_digest = self._links.get(links) or self._links.setdefault(links, key(links))
         entry_key = links_digest + kept[1]
-
-        def unnumbered() -> str:
-            return render(dataclasses.replace(group, note_number=self.NOTE))
-
-        value = self.cache.get(entry_key, unnumbered)
+        value = self.cache.get(entry_key, lambda: render(self.NOTE))
         if type(value) is not str:  # a damaged entry: render again
-            value = self.cache.replace(entry_key, unnumbered())
+            value = self.cache.replace(entry_key, render(self.NOTE))
         return value.replace(self.NOTE, str(group.note_number))
 
     def _digest(self, group) -> str | None:

@@ -31,13 +31,14 @@ class Links:
     def __init__(self, output: str, pages: dict[str, int] | None = None):
         self.output = output
         self._pages = pages or {}
-        self._fingerprint: str | None = None
 
-    def fingerprint(self) -> str:
-        """Everything this object's answers depend on (for HTML kept across builds; this class only, not subclasses)."""
-        if self._fingerprint is None:
-            self._fingerprint = repr((self.output, sorted(self._pages.items())))
-        return self._fingerprint
+    def fingerprint(self) -> str | None:
+        """All that this object's answers depend on, for HTML kept across builds; None for HTML not worth keeping.
+
+        That is HTML with page numbers (they move with every layout) and, since only this
+        class's answers are known here, HTML made with a subclass (EPUB, handouts).
+        """
+        return self.output if type(self) is Links and not self._pages else None
 
     def term(self, term_id: str) -> str | None:
         return f"#term-{term_id}"
@@ -132,20 +133,21 @@ kept_groups = None
 def article_group(context, group) -> Markup:
     """One article group's HTML (parts/group.html), rendered from the group, the links and (EPUB) the glossary only.
 
-    Print and web groups come from `kept_groups` when one is set; the EPUB's and the
-    handouts' links are other classes, whose groups are always rendered.
+    Print and web groups come from `kept_groups` when one is set, if the links allow
+    (`Links.fingerprint`); the others are always rendered.
     """
     links = context["links"]
     variables = {"links": links}
     if "glossary" in context:
         variables["glossary"] = context["glossary"]
 
-    def render(group) -> str:
-        return environment().get_template("parts/group.html").render(variables, group=group)
+    def render(note_number) -> str:
+        return environment().get_template("parts/group.html").render(variables, group=group, note_number=note_number)
 
-    if kept_groups is None or type(links) is not Links:
-        return Markup(render(group))
-    return Markup(kept_groups.html(group, links.fingerprint(), render))
+    kept_as = links.fingerprint() if kept_groups is not None else None
+    if kept_as is None:
+        return Markup(render(group.note_number))
+    return Markup(kept_groups.html(group, kept_as, render))
 
 
 @functools.cache
