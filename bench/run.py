@@ -99,26 +99,67 @@ def _link(project: Path, repeats: int) -> dict:
 
 
 def measured(command: list[str], cwd: Path | None = None) -> dict:
-    """Wall seconds and peak memory (ru_maxrss via wait4) of one command; its JSON line if it prints one."""
+    """Wall and CPU seconds and peak memory of one command and the processes it forks; its JSON line if it prints one.
+
+    CPU seconds are user + system of the command and every child it waited for (wait4).
+    Peak memory is the larger of the command's own ru_maxrss and the highest sum of the
+    proportional set size (PSS: a page shared by n processes counts 1/n in each) over the
+    command and its descendants, sampled every 50 ms: ru_maxrss alone would miss the
+    memory of the worker processes a build forks, and a sum of RSS would count the pages
+    they share with it twice.
+    """
     import tempfile
+    import threading
 
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=errors)
+        tree_peak = [0]
+        stop = threading.Event()
+        sampler = threading.Thread(target=_sample_tree, args=(process.pid, tree_peak, stop), daemon=True)
+        sampler.start()
         out = process.stdout.read()
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
+        stop.set()
+        sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode:
             errors.seek(0)
             raise SystemExit(f"{' '.join(map(str, command))} failed:\n{errors.read().decode()[-3000:]}")
-    result = {"wall": wall, "peak_bytes": usage.ru_maxrss * 1024}
+    result = {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_bytes": max(usage.ru_maxrss * 1024, tree_peak[0]),
+              "own_maxrss_bytes": usage.ru_maxrss * 1024, "tree_pss_bytes": tree_peak[0]}
     lines = out.decode().strip().splitlines()
     if lines and lines[-1].startswith("{"):
         child_result = json.loads(lines[-1])
-        child_result["peak_bytes"] = max(child_result.get("peak_bytes", 0), result["peak_bytes"])
+        child_result.pop("peak_bytes", None)  # the child's own ru_maxrss: already in ours
         result.update(child_result)
     return result
+
+
+def _sample_tree(pid: int, peak: list[int], stop) -> None:
+    """Highest PSS summed over `pid` and its descendants, until `stop` is set."""
+    while not stop.wait(0.05):
+        total = 0
+        for member in _tree(pid):
+            try:
+                with open(f"/proc/{member}/smaps_rollup", encoding="ascii") as rollup:
+                    total += next(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Pss:"))
+            except (OSError, StopIteration, ValueError):
+                pass  # it ended meanwhile
+        peak[0] = max(peak[0], total)
+
+
+def _tree(pid: int) -> list[int]:
+    members, index = [pid], 0
+    while index < len(members):
+        try:
+            with open(f"/proc/{members[index]}/task/{members[index]}/children", encoding="ascii") as children:
+                members += [int(child) for child in children.read().split()]
+        except OSError:
+            pass
+        index += 1
+    return members
 
 
 def pages(pdf: Path) -> int:
