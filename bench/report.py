@@ -8,6 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 STAGES = ("load", "organise", "link", "render HTML", "PDF layout", "PDF write", "EPUB")
+PDF_STAGES = ("load", "organise", "link", "render HTML", "PDF layout", "PDF write", "PDF join")
 MB = 1024 * 1024
 
 
@@ -33,23 +34,26 @@ def _by_size(records: list[dict]) -> dict[int, list[dict]]:
 
 
 def pdf_table(records: list[dict]) -> list[str]:
-    rows = ["| articles | pages | runs | `book build --pdf` s | bare weasyprint s | bare, PDF/UA + tags s | ratio (vs PDF/UA) | ratio (vs untagged) | s/page | peak MB | MB/page | bare peak MB |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| articles | pages | runs | `book build --pdf` s | bare weasyprint s | bare, PDF/UA + tags s "
+            "| ratio (vs untagged) | ratio (vs PDF/UA) | build CPU s | bare CPU s | CPU ratio | s/page | peak MB | MB/page | bare peak MB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     per_page = {}
     for size, runs in _by_size(records).items():
         pages = runs[0]["pages"]
         ours = _median(r["ours"]["wall"] for r in runs)
         bare = _median(r["bare"]["wall"] for r in runs)
         same = _median(r["bare_ua"]["wall"] for r in runs)
+        cpu, bare_cpu = _median(r["ours"].get("cpu") for r in runs), _median(r["bare"].get("cpu") for r in runs)
         peak = max(r["ours"]["peak_bytes"] for r in runs) / MB
         bare_peak = max(r["bare_ua"]["peak_bytes"] for r in runs) / MB
-        per_page[size] = (ours / pages, same / pages)
-        rows.append(f"| {size} | {pages} | {len(runs)} | {ours:.1f} | {bare:.1f} | {same:.1f} | {ours / same:.2f} | {ours / bare:.2f} | "
-                    f"{ours / pages:.3f} | {peak:.0f} | {peak / pages:.2f} | {bare_peak:.0f} |")
+        per_page[size] = (ours / pages, bare / pages)
+        rows.append(f"| {size} | {pages} | {len(runs)} | {ours:.1f} | {bare:.1f} | {same:.1f} | {ours / bare:.2f} | "
+                    f"{ours / same:.2f} | {cpu:.1f} | {bare_cpu:.1f} | {cpu / bare_cpu:.2f} | {ours / pages:.3f} | {peak:.0f} | "
+                    f"{peak / pages:.2f} | {bare_peak:.0f} |")
     rows += ["", "Stages of `book build --pdf` (median seconds):", "",
-             "| articles | " + " | ".join(STAGES[:6]) + " |", "|---:|" + "---:|" * 6]
+             "| articles | " + " | ".join(PDF_STAGES) + " |", "|---:|" + "---:|" * len(PDF_STAGES)]
     for size, runs in _by_size(records).items():
-        rows.append(f"| {size} | " + " | ".join(f"{_median(r['ours']['stages'].get(s) for r in runs):.2f}" for s in STAGES[:6]) + " |")
+        rows.append(f"| {size} | " + " | ".join(f"{_median(r['ours']['stages'].get(s) for r in runs):.2f}" for s in PDF_STAGES) + " |")
     if 250 in per_page and 1000 in per_page:
         ours, bare = per_page[1000][0] / per_page[250][0], per_page[1000][1] / per_page[250][1]
         rows += ["", f"Time per page at 1,000 articles ÷ at 250: **{ours:.2f}** for `book build --pdf`, {bare:.2f} for bare WeasyPrint."]

@@ -1,4 +1,4 @@
-"""PDF and EPUB built side by side, PDF parts written beside the layout: the same bytes as one after the other, the workers' errors and warnings as ours."""
+"""PDF and EPUB built side by side: the same bytes as one after the other, the worker's errors and warnings as ours."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
-import weasyprint
 
 from book.annotate import annotate
 from book.editions import current_edition
@@ -16,7 +15,6 @@ from book.errors import BookError
 from book.organise import organise
 from book.project import load
 from book.render import _write_epub, write_outputs
-from book.render import pdf
 from book.render.worker import ForkedJob, in_worker, replay
 from book.render.epub import write_epub
 
@@ -63,37 +61,6 @@ def test_a_warning_logged_in_a_worker_is_logged_by_the_build(caplog):
         replay(result)
     assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
         ("book.render", "WARNING", "book.epub: warning: a font lacks a glyph")]
-
-
-def _part(source: str):
-    """A small part laid out by WeasyPrint, as the print build lays out each chapter."""
-    from book.render.pdf import OPTIONS
-
-    return weasyprint.HTML(string=source).render(**OPTIONS)
-
-
-def _write_parts(run, parallel: bool):
-    """Three parts written by a PartWriter; returns their bytes and the warnings the build collected."""
-    with pdf.captured_warnings() as warnings:
-        with pdf.PartWriter(run, warnings, parallel) as writer:
-            parts = [writer.write(_part(f'<html lang="en"><body><p>Part {n}</p>{img}</body></html>'))
-                     for n, img in ((1, ""), (2, f'<img src="{PIXEL}">'), (3, ""))]
-            data = writer.finish(parts)
-    return data, list(warnings)
-
-
-PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
-
-
-def test_parts_written_beside_the_layout_give_the_same_bytes_and_warnings(project_copy, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    book, project = _book(project_copy())
-    run = pdf.PrintBuild(book, project.root)
-    serial, serial_warnings = _write_parts(run, parallel=False)
-    forked, forked_warnings = _write_parts(run, parallel=True)
-    assert forked == serial and all(part.startswith(b"%PDF-") for part in serial)
-    # WeasyPrint's PDF/UA tagging logs it while writing part 2: in the worker, yet reported by the build
-    assert forked_warnings == serial_warnings == [f'Image "{PIXEL}" has no required alt description']
 
 
 def _die() -> None:

@@ -31,7 +31,7 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
         pending = worker.ForkedJob(_write_epub, book, project, epub_out)
     try:
         if wants_pdf:
-            _write_pdfs(book, project, dist, formats, handouts, keep_html, written, parallel)
+            _write_pdfs(book, project, dist, formats, handouts, keep_html, written)
         if "epub" in formats:
             with progress.stage("EPUB"):
                 if pending is not None:
@@ -51,15 +51,14 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
     return written
 
 
-def _write_pdfs(book: Book, project, dist: Path, formats, handouts: bool, keep_html: bool, written: list[Path],
-                parallel: bool) -> None:
+def _write_pdfs(book: Book, project, dist: Path, formats, handouts: bool, keep_html: bool, written: list[Path]) -> None:
     from book.render import pdf
 
     pdf.check_weasyprint()
     if "pdf" in formats:
         out = dist / f"{book.stem}.pdf"
         kept = dist / f"{book.stem}.print.html" if keep_html else None
-        _report(pdf.build_pdf(book, project.root, out, keep_html=kept, parallel=parallel), out)
+        _report(pdf.build_pdf(book, project.root, out, keep_html=kept), out)
         written += [out] + ([kept] if kept else [])
     if handouts:
         for chapter in book.chapters:

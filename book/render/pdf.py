@@ -27,7 +27,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from book import files, progress
 from book.clock import build_time, source_date_epoch
 from book.errors import RenderError
-from book.render import html, pdfjoin, worker
+from book.render import html, pdfjoin
 from book.render.model import Book, ChapterView
 
 OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "uncompressed_pdf": False}
@@ -173,19 +173,17 @@ def anchor_pages(pages, first_number: int) -> dict[str, int]:
     return found
 
 
-def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | None = None,
-              parallel: bool = False) -> list[str]:
+def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | None = None) -> list[str]:
     """Write the print edition to `out_path` (atomically); returns WeasyPrint's warnings.
 
     Each chapter is laid out and written on its own, numbered from where the one before
     ended (a blank left-hand page when it ended on a right-hand one), so that the pages
     of one chapter only are in memory at a time; then the back matter with the page
     numbers of every anchor, the front matter with the contents, and the parts joined.
-    With `parallel`, each part is written in a forked process while the next is laid out.
     """
     run = PrintBuild(book, Path(project_root))
-    with captured_warnings() as warnings, source_date(book), PartWriter(run, warnings, parallel) as writer:
-        body: list[bytes | pdfjoin.Blank | worker.ForkedJob] = []
+    with captured_warnings() as warnings, source_date(book):
+        body: list[bytes | pdfjoin.Blank] = []
         pages: dict[str, int] = {}
         number = 1
         for chapter in book.chapters:
@@ -195,22 +193,21 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
             document = run.part("chapter", html.Links("pdf"), number, chapter=chapter)
             pages.update(anchor_pages(document.pages, number))
             number += len(document.pages)
-            body.append(writer.write(document))
-            del document  # its pages are no longer needed here: the next chapter's take their memory
+            body.append(run.write(document))
+            del document  # its pages are no longer needed: the next chapter's take their memory
         if number % 2 == 0:  # the back matter opens on a right-hand page
             body.append(pdfjoin.BLANK)
             number += 1
         document = run.part("back", html.Links("pdf", pages), number)
         pages.update(anchor_pages(document.pages, number))
-        back = writer.write(document)
+        back = run.write(document)
         links = html.Links("pdf", pages)
         document = run.part("front", links)
         front_count = len(document.pages)
-        front = [writer.write(document)] + ([pdfjoin.BLANK] if front_count % 2 else [])  # the body opens on a right-hand page
+        front = [run.write(document)] + ([pdfjoin.BLANK] if front_count % 2 else [])  # the body opens on a right-hand page
         del document
-        parts = writer.finish(front + body + [back])
         with progress.stage("PDF join"):
-            data, missing = pdfjoin.join(parts)
+            data, missing = pdfjoin.join(front + body + [back])
             files.write_atomic(out_path, data)
         warnings += [f"No anchor #{anchor} for internal URI reference" for anchor in missing]
         if keep_html is not None:
@@ -218,70 +215,6 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
             files.write_atomic(keep_html, single)
     run.warnings = _located(warnings, run.fetcher.refused)
     return run.warnings
-
-
-class PartWriter:
-    """Laid-out parts written as PDF: here, or each in a forked process while this one lays out the next parts.
-
-    With `parallel`, at most `WRITES` writes run beside the layout. Whichever way, the
-    bytes are the same, and the writes' warnings are listed after the layout's, in the
-    order of the parts.
-    """
-
-    WRITES = 2  # two, not one: a short part's layout would otherwise wait for a long part's write
-
-    def __init__(self, run: PrintBuild, warnings: list[str], parallel: bool):
-        self.run, self.warnings, self.parallel = run, warnings, parallel
-        self.running: list[worker.ForkedJob] = []
-        self.written: dict[worker.ForkedJob, bytes] = {}
-        self.write_warnings: list[str] = []
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        for job in self.running:  # the build failed while parts were being written: their bytes are not wanted
-            job.close(kill=True)
-        self.running.clear()
-        self.warnings += self.write_warnings
-
-    def write(self, document) -> bytes | worker.ForkedJob:
-        """The part's PDF bytes, or the job that is writing them."""
-        if not self.parallel:
-            return self._keep(_write_part(self.run, document, self.warnings))
-        while len(self.running) >= self.WRITES:
-            self._wait()
-        job = worker.ForkedJob(_write_part, self.run, document, self.warnings)
-        self.running.append(job)
-        return job
-
-    def finish(self, parts: list) -> list[bytes | pdfjoin.Blank]:
-        """The parts with every write done."""
-        while self.running:
-            self._wait()
-        return [self.written.pop(part) if isinstance(part, worker.ForkedJob) else part for part in parts]
-
-    def _wait(self) -> None:
-        """Wait for the oldest running write."""
-        job = self.running.pop(0)
-        with progress.stage("PDF write", unit="parts"):
-            self.written[job] = self._keep(job.result())
-            progress.advance()
-
-    def _keep(self, written: tuple[bytes, list[str], list[str]]) -> bytes:
-        data, warnings, refused = written
-        self.write_warnings += warnings
-        self.run.fetcher.refused += [url for url in refused if url not in self.run.fetcher.refused]
-        return data
-
-
-def _write_part(run: PrintBuild, document, warnings: list[str]) -> tuple[bytes, list[str], list[str]]:
-    """One part's PDF bytes, the warnings WeasyPrint logged while writing it and the URLs refused meanwhile."""
-    logged, refused = len(warnings), len(run.fetcher.refused)
-    data = run.write(document)
-    written_warnings = warnings[logged:]
-    del warnings[logged:]
-    return data, written_warnings, run.fetcher.refused[refused:]
 
 
 def build_handout(book: Book, chapter: ChapterView, project_root: Path, out_path: Path) -> list[str]:

@@ -9,6 +9,7 @@ is raised here as the same class with the same message.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import multiprocessing
@@ -31,7 +32,13 @@ class ForkedJob:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_run_and_send, args=(send, job, args), daemon=True)
-        self._process.start()
+        # Frozen, this process's objects are out of the child's garbage collections, which would
+        # otherwise touch every one of them and so make the child copy all of this process's memory.
+        gc.freeze()
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
         send.close()
         self._done = False
 
