@@ -100,12 +100,22 @@ def link_table(records: list[dict]) -> list[str]:
     return rows
 
 
+def tagging_table(records: list[dict]) -> list[str]:
+    rows = ["| articles | pages | PDF write, untagged s | PDF write, PDF/UA tagged s | tagged ÷ untagged |", "|---:|---:|---:|---:|---:|"]
+    for size, runs in _by_size(records).items():
+        result = runs[-1]["result"]
+        rows.append(f"| {size} | {result['pages']} | {result['untagged_write']:.2f} | {result['tagged_write']:.2f} | "
+                    f"{result['tagged_write'] / result['untagged_write']:.2f} |")
+    return rows
+
+
 def tables(path: Path) -> str:
     kinds = _records(path)
     out: list[str] = []
     for title, kind, table in (("PDF", "pdf", pdf_table), ("EPUB", "epub", epub_table),
                                ("Stages before layout, cold and after adding one source", "prelayout", prelayout_table),
-                               ("Glossary linking", "link", link_table)):
+                               ("Glossary linking", "link", link_table),
+                               ("What PDF/UA tagging costs (the same laid-out pages written both ways, median of 3)", "tagging", tagging_table)):
         if kinds.get(kind):
             out += [f"### {title}", "", *table(kinds[kind]), ""]
     return "\n".join(out)

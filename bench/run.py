@@ -50,6 +50,8 @@ def child(argv: list[str]) -> None:
             _prelayout(project, cache=argv[2] == "cache")
         elif mode == "link":
             extra = _link(project, int(argv[2]))
+        elif mode == "tagging":
+            extra = _tagging(project, int(argv[2]))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps({"stages": timings.seconds, "counts": timings.counts, "peak_bytes": peak, **extra}))
 
@@ -93,6 +95,25 @@ def _link(project: Path, repeats: int) -> dict:
         annotate(loaded, plan, current_edition(loaded))
         times.append(time.perf_counter() - started)
     return {"link_seconds": statistics.median(times), "passages": len(loaded.passages), "terms": len(loaded.glossary)}
+
+
+def _tagging(project: Path, repeats: int) -> dict:
+    """What PDF/UA tagging costs: the kept print HTML laid out once each way, written untagged and tagged, alternately."""
+    import weasyprint
+
+    from book.render.pdf import page_references_once
+
+    source = next((project / "dist").glob("*.print.html"))
+    untagged = weasyprint.HTML(filename=str(source)).render()
+    tagged = weasyprint.HTML(filename=str(source)).render(pdf_variant="pdf/ua-1", pdf_tags=True)
+    seconds: dict[str, list[float]] = {"untagged": [], "tagged": []}
+    for _ in range(repeats):
+        for name, document, options in (("untagged", untagged, {}), ("tagged", tagged, {"pdf_variant": "pdf/ua-1", "pdf_tags": True})):
+            started = time.perf_counter()
+            with page_references_once():  # as the build writes it (no effect on the untagged write)
+                document.write_pdf(**options)
+            seconds[name].append(time.perf_counter() - started)
+    return {"pages": len(tagged.pages), **{f"{name}_write": statistics.median(times) for name, times in seconds.items()}}
 
 
 # --- in the parent -----------------------------------------------------------------------
@@ -253,6 +274,14 @@ def bench_link(work: Path, articles: int, repeats: int) -> None:
         save(work, {"kind": "link", "articles": articles, "terms": terms, "result": result})
 
 
+def bench_tagging(work: Path, articles: int, repeats: int) -> None:
+    """The PDF write with and without PDF/UA tags, over the print HTML that a build of `articles` kept."""
+    project = project_of(work, articles)
+    if not list((project / "dist").glob("*.print.html")):
+        measured([PYTHON, __file__, "child", "build", str(project), "pdf"])
+    save(work, {"kind": "tagging", "articles": articles, "result": measured([PYTHON, __file__, "child", "tagging", str(project), str(repeats)])})
+
+
 def _reps(text: str) -> dict[int, int]:
     return {int(size): int(count) for size, count in (pair.split("=") for pair in text.split(","))}
 
@@ -268,7 +297,7 @@ def main() -> None:
     parser.add_argument("--pre-sizes", default="100,250,1000,5000")
     parser.add_argument("--pre-reps", type=int, default=3)
     parser.add_argument("--epub-reps", type=int, default=3)
-    parser.add_argument("--only", default="prelayout,link,epub,pdf")
+    parser.add_argument("--only", default="prelayout,link,epub,pdf,tagging")
     parser.add_argument("--markdown", action="store_true", help="print the tables of <work>/results.json")
     args = parser.parse_args()
     if args.markdown:
@@ -291,6 +320,9 @@ def main() -> None:
     if "pdf" in only:
         for size in sizes:
             bench_pdf(args.work, size, reps.get(size, 1))
+    if "tagging" in only:
+        for size in sizes:
+            bench_tagging(args.work, size, 3)
 
 
 if __name__ == "__main__":

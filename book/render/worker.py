@@ -1,8 +1,8 @@
-"""Render jobs in a forked process: the EPUB beside the PDF, and each PDF part's write beside the next layout.
+"""Render jobs in a forked process: the EPUB made while the PDF is laid out.
 
 A job is forked from this process as it is at the moment of the call, so it starts
 with everything imported and its arguments already in memory: nothing is pickled on
-the way in (a laid-out WeasyPrint document could not be), only the job's result on the
+the way in (the book model is used where it is), only the job's result on the
 way back. Its `book.*` log records come back to be logged here, and its `BookError`
 is raised here as the same class with the same message.
 """
@@ -55,13 +55,11 @@ class ForkedJob:
         self._done = True
         return replay(outcome)
 
-    def close(self, kill: bool = False) -> None:
-        """Done with the job whatever it gives (the build failed elsewhere): wait for it to end, or `kill` it.
+    def close(self) -> None:
+        """Done with the job whatever it gives (the build failed elsewhere): wait for it to end.
 
-        Only a job that writes no file may be killed: one killed while writing would leave a temporary file.
+        Waited for, not killed: a job killed while writing its output would leave a temporary file.
         """
-        if not self._done and kill and self._process.is_alive():
-            self._process.terminate()
         self._process.join()
         self._receive.close()
         self._done = True
