@@ -9,7 +9,6 @@ is raised here as the same class with the same message.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import logging
 import multiprocessing
@@ -32,15 +31,8 @@ class ForkedJob:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_run_and_send, args=(send, job, args), daemon=True)
-        # Frozen, this process's objects are out of the child's garbage collections, which would
-        # otherwise touch every one of them and so make the child copy all of this process's memory.
-        gc.freeze()
-        try:
-            self._process.start()
-        finally:
-            gc.unfreeze()
+        self._process.start()
         send.close()
-        self._done = False
 
     def result(self):
         """The job's return value (its log records logged here, its error raised here)."""
@@ -52,7 +44,6 @@ class ForkedJob:
         finally:
             self._receive.close()
         self._process.join()
-        self._done = True
         return replay(outcome)
 
     def close(self) -> None:
@@ -62,7 +53,6 @@ class ForkedJob:
         """
         self._process.join()
         self._receive.close()
-        self._done = True
 
 
 def _run_and_send(send, job, args) -> None:
