@@ -31,10 +31,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import jinja2
 from markdown_it.common.utils import escapeHtml
 
 import book
-from book import files
+from book import files, signing
 from book.glossary import MARKDOWN, Linker, Match, Matcher, _Parts, _render, parts_text
 
 LOGGER = logging.getLogger("book.cache")
@@ -66,6 +67,8 @@ class Cache:
     def __init__(self, root: Path, name: str, version: str):
         self.path = Path(root) / FOLDER / f"{name}.pickle"
         self.version = version
+        key = signing.user_key(root)
+        self._signer = signing.Signer(key, name) if key is not None else None
         self._stored = 0  # entries in the file, counting each appended one (some may be stale)
         self._appends = 0
         self._intact = False  # the file was read to its end without a fault: it can be appended to
@@ -77,24 +80,26 @@ class Cache:
 
     def _read(self) -> dict[str, Any]:
         entries: dict[str, Any] = {}
+        if self._signer is None:
+            return {}
         try:
             with open(self.path, "rb") as stream:
-                header = pickle.load(stream)
+                header = read_frame(stream, self._signer)
                 if not (isinstance(header, dict) and header.get("version") == self.version
                         and isinstance(header.get("entries"), dict)):
                     return {}
                 entries = header["entries"]
                 self._stored = len(entries)
                 while stream.peek(1):
-                    appended = pickle.load(stream)
+                    appended = read_frame(stream, self._signer)
                     if not isinstance(appended, dict):
-                        raise pickle.UnpicklingError("an appended part is not a mapping")
+                        raise ValueError("an appended part is not a mapping")
                     entries.update(appended)
                     self._stored += len(appended)
                     self._appends += 1
         except FileNotFoundError:
             return {}
-        except Exception as error:  # a corrupt or foreign file (or a part cut short): rebuild it, never fail the build
+        except Exception as error:  # a corrupt, foreign or forged file (or a part cut short): rebuild it, never fail the build
             LOGGER.debug("%s: read up to a fault (%s), rewritten after the build", self.path, error)
             return entries
         self._intact = True
@@ -121,28 +126,79 @@ class Cache:
 
     def save(self) -> None:
         """Append this build's new entries, or rewrite the file with the used ones; a cache that cannot be written is skipped."""
-        if not self._used and not self.path.exists():
+        if self._signer is None or (not self._used and not self.path.exists()):
             return
         stored = self._stored + len(self._new)
         rewrite = (not self._intact or self._appends >= self.APPENDS
                    or stored > (1 + self.STALE) * len(self._used))
         try:
             if rewrite:
-                _write_atomic(self.path, {"version": self.version, "entries": self._used})
+                _write_atomic(self.path, {"version": self.version, "entries": self._used}, self._signer)
             elif self._new:
-                with open(self.path, "ab") as stream:
-                    stream.write(pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL))
+                with open(self.path, "r+b") as stream:  # not "ab": the frame's length is written back at its start
+                    stream.seek(0, os.SEEK_END)
+                    write_frame(stream, self._new, self._signer)
         except (OSError, pickle.PicklingError) as error:
             LOGGER.debug("%s: not written (%s)", self.path, error)
 
 
-def _write_atomic(path: Path, stored: dict) -> None:
-    """Pickled straight into a temporary file renamed into place (no second copy of a big cache in memory)."""
+# A cache file is a sequence of frames, each [8-byte length][pickle][HMAC-SHA256 tag], the tag
+# under this user's key (book.signing): a frame is unpickled only once its tag verifies.
+
+
+class _Signing:
+    """A binary stream that passes writes on and feeds them to the frame's MAC."""
+
+    def __init__(self, stream, mac):
+        self.stream, self.mac, self.length = stream, mac, 0
+
+    def write(self, data) -> int:
+        self.mac.update(data)
+        self.length += len(data)
+        return self.stream.write(data)
+
+
+def write_frame(stream, value: Any, signer: signing.Signer) -> None:
+    """`value` pickled straight into `stream` (no second copy of a big cache in memory), then its length and tag."""
+    start = stream.tell()
+    stream.write(bytes(8))
+    writer = _Signing(stream, signer.mac())
+    pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(writer.mac.digest())
+    end = stream.tell()
+    stream.seek(start)
+    stream.write(writer.length.to_bytes(8, "big"))
+    stream.seek(end)
+
+
+def read_frame(stream, signer: signing.Signer) -> Any:
+    """The next frame's value; ValueError if it is cut short or its tag does not verify (nothing unpickled)."""
+    length = int.from_bytes(_read_exactly(stream, 8), "big")
+    if length > _MAX_FRAME:
+        raise ValueError(f"a frame of {length} bytes")
+    blob = _read_exactly(stream, length)
+    if not signer.verify(_read_exactly(stream, signing.TAG_BYTES), blob):
+        raise ValueError("a frame not signed with this user's key")
+    return pickle.loads(blob)  # noqa: S301 - signed by this user's own build
+
+
+def _read_exactly(stream, size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) != size:
+        raise ValueError("cut short")
+    return data
+
+
+_MAX_FRAME = 1 << 34  # 16 GiB: a length beyond it is damage, not a cache
+
+
+def _write_atomic(path: Path, stored: dict, signer: signing.Signer) -> None:
+    """Framed into a temporary file renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump(stored, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            write_frame(stream, stored, signer)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
@@ -339,28 +395,63 @@ class _Groups:
 
 def group_cache(root: Path) -> Cache:
     """Rendered article groups; invalidated by the renderer's code, its templates and Jinja's version."""
-    import jinja2
-
     templates = sorted(str(path.relative_to(_PACKAGE)) for path in (_PACKAGE / "render" / "templates").rglob("*.*ml"))
     return Cache(root, "groups", key(jinja2.__version__, code_version(("render/html.py", "render/model.py", *templates))))
 
 
+class SignedBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates in `folder`, each file signed like the caches (never unmarshalled unless this user wrote it).
+
+    A file cut short, forged or from another version of Jinja is a miss: the template is compiled again.
+    """
+
+    def __init__(self, folder: Path, signer: signing.Signer):
+        self.folder, self.signer = folder, signer
+
+    def _path(self, bucket) -> Path:
+        return self.folder / f"{bucket.key}.bytecode"
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            with open(self._path(bucket), "rb") as stream:
+                data = stream.read(_MAX_TEMPLATE + 1)
+            if len(data) <= signing.TAG_BYTES or len(data) > _MAX_TEMPLATE:
+                return
+            tag, blob = data[: signing.TAG_BYTES], data[signing.TAG_BYTES :]
+            if self.signer.verify(tag, blob):
+                bucket.bytecode_from_string(blob)
+        except Exception as error:  # unreadable or damaged: compile again
+            LOGGER.debug("%s: not used (%s)", self._path(bucket), error)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        blob = bucket.bytecode_to_string()
+        try:
+            files.write_atomic(self._path(bucket), self.signer.tag(blob) + blob)
+        except OSError as error:
+            LOGGER.debug("%s: not written (%s)", self._path(bucket), error)
+
+
+_MAX_TEMPLATE = 1 << 24
+
+
+def _bytecode_cache(root: Path):
+    """Jinja's bytecode cache for templates compiled in `root`'s dist/.cache/templates, or None without a key."""
+    key = signing.user_key(root)
+    if key is None:
+        return None
+    return SignedBytecodeCache(Path(root) / FOLDER / "templates", signing.Signer(key, "templates"))
+
+
 @contextlib.contextmanager
 def rendering(root: Path):
-    """Inside the block, templates are compiled once across builds (Jinja's bytecode, checked
-    against each template's source) and the print and web HTML of article groups is kept."""
-    import jinja2
-
+    """Inside the block, templates are compiled once across builds (Jinja's bytecode, signed and
+    checked against each template's source) and the print and web HTML of article groups is kept."""
     from book.render import html
 
     groups = group_cache(root)
-    compiled = Path(root) / FOLDER / "templates"
     environment = html.environment()
-    try:
-        compiled.mkdir(parents=True, exist_ok=True)
-        environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
-    except OSError as error:  # an unwritable dist/: compile as usual
-        LOGGER.debug("%s: not used (%s)", compiled, error)
+    environment.bytecode_cache = _bytecode_cache(root)
     html.kept_groups = _Groups(groups)
     try:
         yield

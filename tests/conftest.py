@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 PROJECTS = Path(__file__).parent / "projects"
+
+# The key that signs caches (book.signing) lives in a user cache folder: one of the test run's
+# own, so the tests neither read nor make the key of whoever runs them (subprocesses inherit it).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="book-tests-user-cache-")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from book import cache as caches
+from book import signing
 from book.errors import ProjectError
 from book.organise import organise, score_passages
 from book.pipeline import build
@@ -21,6 +22,22 @@ def _load(root):
     project = load(root, cache=sources)
     sources.save()
     return project, sources
+
+
+def _signer(root, name: str) -> signing.Signer:
+    return signing.Signer(signing.user_key(root), name)
+
+
+def _stored(root, name: str):
+    """The header frame of a cache file (what the cache wrote, verified with the test run's key)."""
+    with open(root / "dist" / ".cache" / f"{name}.pickle", "rb") as stream:
+        return caches.read_frame(stream, _signer(root, name))
+
+
+def _store(root, name: str, value) -> None:
+    """A cache file holding `value`, signed as the cache would sign it."""
+    with open(root / "dist" / ".cache" / f"{name}.pickle", "wb") as stream:
+        caches.write_frame(stream, value, _signer(root, name))
 
 
 def _files(root) -> int:
@@ -88,17 +105,18 @@ def test_a_cache_entry_with_the_wrong_shape_falls_back_to_parsing(project_copy):
     root = project_copy()
     _load(root)
     path = root / "dist" / ".cache" / "sources.pickle"
-    stored = pickle.loads(path.read_bytes())
+    stored = _stored(root, "sources")
     stored["entries"] = {key: "not a parsed file" for key in stored["entries"]}
-    path.write_bytes(pickle.dumps(stored))
+    _store(root, "sources", stored)
     scores_path = root / "dist" / ".cache" / "scores.pickle"
     project = load(root)
     scores = caches.score_cache(root)
     caches.passage_scores(project, scores)
     scores.save()
-    stored = pickle.loads(scores_path.read_bytes())
+    assert scores_path.is_file()
+    stored = _stored(root, "scores")
     stored["entries"] = {key: ("x",) for key in stored["entries"]}
-    scores_path.write_bytes(pickle.dumps(stored))
+    _store(root, "scores", stored)
     again, sources = _load(root)
     assert again.articles == project.articles
     assert sources.misses == _files(root)
@@ -145,7 +163,7 @@ def test_new_entries_are_appended_and_a_part_cut_short_costs_only_its_entries(pr
     cut, damaged = _load(root)
     assert (damaged.hits, damaged.misses) == (_files(root) - 1, 1)
     assert cut.articles == load(root).articles
-    assert pickle.loads(path.read_bytes())["entries"].keys() == damaged._used.keys()  # rewritten whole
+    assert _stored(root, "sources")["entries"].keys() == damaged._used.keys()  # rewritten whole
     assert _load(root)[1].misses == 0
 
 
@@ -157,7 +175,7 @@ def test_a_cache_of_mostly_unused_entries_is_rewritten_with_the_used_ones(projec
             path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
         _, changed = _load(root)
     assert changed.misses == len(list((root / "corpus").glob("*.md")))  # the chapters and glossary are unchanged
-    stored = pickle.loads((root / "dist" / ".cache" / "sources.pickle").read_bytes())["entries"]
+    stored = _stored(root, "sources")["entries"]
     assert stored.keys() == changed._used.keys()  # the old versions of the articles are gone
     assert _load(root)[1].misses == 0
 

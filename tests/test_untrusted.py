@@ -1,0 +1,150 @@
+"""A project folder from anyone is safe to build: nothing in it runs, no write leaves it, every fault is a message.
+
+Each test builds a real project (a copy of tests/projects/minimal) through the real command,
+after planting what a hostile sender could put in the folder.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import pickle
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from book.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str):
+    """`book ARGS` through click, as a user would type it."""
+    return CliRunner().invoke(main, list(args))
+
+
+def files(root: Path) -> dict[str, bytes | None]:
+    """Every path under `root` with its bytes (None for a folder)."""
+    return {path.relative_to(root).as_posix(): None if path.is_dir() else path.read_bytes()
+            for path in sorted(root.rglob("*"))}
+
+
+class _WritesMarker:
+    """Unpickled, it creates the marker file: proof that the pickle was loaded."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _hostile_pickle(marker: Path) -> bytes:
+    return pickle.dumps({"version": "anything", "entries": {"x": _WritesMarker(marker)}})
+
+
+def _hostile_bytecode(marker: Path, source: str) -> bytes:
+    """What Jinja's FileSystemBytecodeCache would unmarshal and run as the module code of the template `source`."""
+    import jinja2.bccache
+
+    checksum = jinja2.bccache.BytecodeCache().get_source_checksum(source)
+    code = compile(f"import os\nos.system('touch {marker}')\n", "<template>", "exec")
+    return jinja2.bccache.bc_magic + pickle.dumps(checksum, 2) + marshal.dumps(code)
+
+
+def _plant_caches(root: Path, marker: Path) -> None:
+    """Crafted caches where a build looks for its own: each would create `marker` if loaded."""
+    cache = root / "dist" / ".cache"
+    (cache / "templates").mkdir(parents=True, exist_ok=True)
+    for name in ("sources", "scores", "links", "groups"):
+        (cache / f"{name}.pickle").write_bytes(_hostile_pickle(marker))
+        # the signed format's frame layout with a forged tag: still never unpickled
+        blob = _hostile_pickle(marker)
+        (cache / f"{name}-framed.pickle").write_bytes(len(blob).to_bytes(8, "big") + blob + bytes(32))
+    import jinja2
+
+    from book.render import html
+
+    environment = html.environment()
+    for template in environment.list_templates():
+        source, filename, _ = environment.loader.get_source(environment, template)
+        bytecode = _hostile_bytecode(marker, source)
+        name = jinja2.FileSystemBytecodeCache().get_cache_key(template, filename)
+        (cache / "templates" / f"__jinja2_{name}.cache").write_bytes(bytecode)  # Jinja's own file cache
+        (cache / "templates" / f"{name}.bytecode").write_bytes(bytes(32) + bytecode)  # ours, with a forged tag
+
+
+def test_crafted_caches_in_dist_are_never_loaded(project_copy, tmp_path):
+    root = project_copy()
+    marker = tmp_path / "marker"
+    _plant_caches(root, marker)
+    result = run("build", "--project", str(root))
+    assert result.exit_code == 0, result.output
+    assert not marker.exists()
+    assert {"pdf", "epub", "html"} <= {path.suffix[1:] for path in (root / "dist").iterdir()}
+    # the build's own caches replaced the planted ones and are used by the next build
+    result = run("build", "--html", "--project", str(root))
+    assert result.exit_code == 0 and not marker.exists()
+
+
+def test_a_forged_cache_is_a_miss_and_a_signed_one_a_hit(project_copy):
+    from book import cache as caches
+    from book.project import load
+
+    root = project_copy()
+    first = caches.source_cache(root)
+    load(root, cache=first)
+    first.save()
+    again = caches.source_cache(root)
+    load(root, cache=again)
+    assert again.hits and not again.misses
+    path = root / "dist" / ".cache" / "sources.pickle"
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1  # one bit of the tag
+    path.write_bytes(bytes(data))
+    forged = caches.source_cache(root)
+    load(root, cache=forged)
+    assert not forged.hits and forged.misses
+
+
+def test_a_truncated_template_cache_is_compiled_again(project_copy):
+    root = project_copy()
+    assert run("build", "--html", "--epub", "--project", str(root)).exit_code == 0
+    compiled = sorted((root / "dist" / ".cache" / "templates").glob("*.bytecode"))
+    assert compiled
+    for path in compiled:
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    before = (root / "dist").glob("*.html")
+    result = run("build", "--html", "--epub", "--project", str(root))
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert list(before)
+
+
+def test_without_a_usable_key_nothing_is_cached_and_the_book_is_the_same(project_copy, tmp_path, monkeypatch):
+    from book import signing
+
+    root = project_copy()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    command = [sys.executable, "-m", "book", "build", "--epub", "--project", str(root)]
+    subprocess.run(command, check=True, env=env, capture_output=True)
+    signed = (root / "dist").glob("*.epub")
+    expected = {path.name: path.read_bytes() for path in signed}
+    shared = tmp_path / "shared-cache"
+    (shared / "briefing-book").mkdir(parents=True)
+    key = shared / "briefing-book" / "cache.key"
+    key.write_bytes(os.urandom(signing.KEY_BYTES))
+    key.chmod(0o666)  # anyone could have written it: not a key to trust
+    import shutil
+
+    shutil.rmtree(root / "dist")
+    subprocess.run(command, check=True, env={**env, "XDG_CACHE_HOME": str(shared)}, capture_output=True)
+    assert not (root / "dist" / ".cache").exists() or not any((root / "dist" / ".cache").rglob("*.pickle"))
+    assert {path.name: path.read_bytes() for path in (root / "dist").glob("*.epub")} == expected
+    # and a key inside the project being built is never used either
+    monkeypatch.setenv("XDG_CACHE_HOME", str(root / "dist"))
+    assert signing.user_key(root) is None
