@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import io
 import json
@@ -14,8 +12,9 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from book.clock import today
-from book.errors import ProjectError, ReleaseError
+from book.errors import ReleaseError
 from book.files import write_atomic
+from book.lock import project_lock
 from book.models import Edition
 from book.project import Article, Project, load
 from book.render.model import EditionInfo
@@ -97,6 +96,7 @@ def release(project_dir: Path, note: str | None = None) -> list[Path]:
             raise ReleaseError(f"nothing changed since edition {change.previous}: add or edit sources first")
         number = (change.previous or 0) + 1
         path = project.root / "editions" / f"{number}.yaml"
+        made_folder = not path.parent.exists()
         try:
             write_atomic(path, manifest(project, number, note), overwrite=False)
         except FileExistsError:
@@ -105,22 +105,8 @@ def release(project_dir: Path, note: str | None = None) -> list[Path]:
         outputs = build(project_dir, formats=RELEASE_FORMATS)
     except BaseException:
         path.unlink(missing_ok=True)  # an edition is recorded only once it is built
+        if made_folder:
+            path.parent.rmdir()
         raise
     print(f"released edition {number}: editions/{number}.yaml ({len(project.articles)} sources)")
     return outputs
-
-
-@contextlib.contextmanager
-def project_lock(project_dir: Path):
-    """Serialise commands that write editions/ or dist/ in one project (an advisory file lock)."""
-    if not (Path(project_dir) / "book.yaml").is_file():
-        load(project_dir)  # raises the usual "no such folder" / "not a book project" error
-        raise ProjectError(f"{project_dir}: not a book project (no book.yaml)")
-    lock_dir = Path(project_dir) / "dist"
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    with open(lock_dir / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from book.editions import current_edition, project_lock
+from book.editions import current_edition
+from book.lock import project_lock
 from book.progress import stage
 from book.project import Project, load
 from book.render.model import Book

@@ -9,6 +9,7 @@ from __future__ import annotations
 import marshal
 import os
 import pickle
+import re
 import subprocess
 import sys
 import zipfile
@@ -111,18 +112,26 @@ def test_a_forged_cache_is_a_miss_and_a_signed_one_a_hit(project_copy):
     assert not forged.hits and forged.misses
 
 
+def _build(root: Path, *args: str, env=None) -> subprocess.CompletedProcess:
+    """`book build ARGS` in a process of its own (templates compiled afresh, as a user's build would)."""
+    return subprocess.run([sys.executable, "-m", "book", "build", *args, "--project", str(root)],
+                          capture_output=True, text=True, env=env, cwd=REPO)
+
+
 def test_a_truncated_template_cache_is_compiled_again(project_copy):
     root = project_copy()
-    assert run("build", "--html", "--epub", "--project", str(root)).exit_code == 0
+    assert _build(root, "--html", "--epub").returncode == 0
     compiled = sorted((root / "dist" / ".cache" / "templates").glob("*.bytecode"))
     assert compiled
-    for path in compiled:
-        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
-    before = (root / "dist").glob("*.html")
-    result = run("build", "--html", "--epub", "--project", str(root))
-    assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
-    assert list(before)
+    whole = {path: path.read_bytes() for path in compiled}
+    for path, data in whole.items():
+        path.write_bytes(data[: len(data) // 2])
+    result = _build(root, "--html", "--epub")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert {path: path.read_bytes() for path in compiled} == whole  # compiled and signed again
+    again = _build(root, "--html", "--epub")
+    assert again.returncode == 0 and again.stdout == result.stdout
 
 
 def test_without_a_usable_key_nothing_is_cached_and_the_book_is_the_same(project_copy, tmp_path, monkeypatch):
@@ -148,3 +157,71 @@ def test_without_a_usable_key_nothing_is_cached_and_the_book_is_the_same(project
     # and a key inside the project being built is never used either
     monkeypatch.setenv("XDG_CACHE_HOME", str(root / "dist"))
     assert signing.user_key(root) is None
+
+
+def test_a_lock_file_planted_as_a_link_never_touches_its_target(project_copy, tmp_path):
+    root = project_copy()
+    target = tmp_path / "precious.txt"
+    target.write_text("an editor's work\n")
+    (root / "dist").mkdir()
+    (root / "dist" / ".lock").symlink_to(target)
+    result = run("build", "--html", "--project", str(root))
+    assert result.exit_code == 1
+    assert "dist/.lock: is a link" in result.output
+    assert "Traceback" not in result.output
+    assert target.read_text() == "an editor's work\n"
+
+
+@pytest.mark.parametrize("where", ["dist", "dist/handouts"])
+def test_a_dist_folder_that_leads_out_of_the_project_is_refused(project_copy, tmp_path, where):
+    root = project_copy()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = root / where
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(elsewhere, target_is_directory=True)
+    result = run("build", "--pdf", "--handouts", "--project", str(root))
+    assert result.exit_code == 1, result.output
+    assert f"{where}: links to {elsewhere}, outside the project" in result.output
+    assert "Traceback" not in result.output
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_release_whose_pdf_fails_leaves_dist_and_editions_as_they_were(project_copy, monkeypatch):
+    import errno
+
+    from book.render import pdf
+
+    root = project_copy()
+    assert run("build", "--project", str(root)).exit_code == 0  # a draft in dist/ to keep
+    before = files(root)
+
+    def disk_full(book, project_root, out, keep_html=None):
+        raise OSError(errno.ENOSPC, "No space left on device", str(out.parent / f".{out.name}.k3j2.tmp"))
+
+    monkeypatch.setattr(pdf, "build_pdf", disk_full)
+    result = run("release", "--note", "First.", "--project", str(root))
+    assert result.exit_code == 1
+    stem = next(path.stem for path in (root / "dist").glob("*.pdf"))
+    assert f"file system: {root.resolve() / 'dist' / stem}.pdf: No space left on device" in result.output
+    assert files(root) == before  # no manifest, no new EPUB or web page, no staging folder
+
+
+def test_a_file_system_error_in_the_epub_worker_is_the_usual_message(project_copy, monkeypatch):
+    import errno
+
+    from book.render import epub, worker
+
+    if not worker.can_fork():
+        pytest.fail("this machine cannot fork a worker: the test needs two cores")
+    root = project_copy()
+
+    def disk_full(book, project, out):
+        raise OSError(errno.ENOSPC, "No space left on device", str(out.parent / f".{out.name}.a1b2.tmp"))
+
+    monkeypatch.setattr(epub, "write_epub", disk_full)
+    result = run("build", "--pdf", "--epub", "--project", str(root))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "worker" not in result.output
+    assert re.search(r"file system: \S+/dist/\S+\.epub: No space left on device", result.output), result.output
+    assert not list((root / "dist").glob("*.pdf"))  # the PDF made beside it is not committed alone

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
-from book import files, progress
+from book import files, lock, progress
 from book.render import worker
 from book.render.model import Book
 
@@ -16,13 +19,30 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
                   keep_html: bool = False, parallel: bool | None = None) -> list[Path]:
     """Every requested output of `book` in `<project>/dist/`; returns the files written.
 
+    All outputs are made in a staging folder inside dist/ and moved into place together
+    only once every one of them succeeded: a build that fails leaves dist/ as it was.
     WeasyPrint's warnings come back as ours, through the `book.render` logger. When the
     PDF and the EPUB are both wanted and there is a second core, the EPUB is made in a
     worker process while this one lays out the PDF (`parallel=False` never does that).
     """
-    dist = Path(project.root) / "dist"
+    dist = lock.dist_folder(project.root)
+    if handouts:
+        lock.dist_folder(project.root, "handouts")
+    staging = Path(tempfile.mkdtemp(dir=dist, prefix=".staging-"))
+    try:
+        staged = _stage_outputs(book, project, staging, formats, handouts, keep_html, parallel)
+        return _commit(staging, staged, dist)
+    except OSError as error:  # name the output, not the staging file it was being written to
+        raise _named(error, staging, dist) from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stage_outputs(book: Book, project, staging: Path, formats, handouts: bool, keep_html: bool,
+                   parallel: bool | None) -> list[Path]:
+    """Every output written into `staging` (same names as in dist/); returns them in the order made."""
     written: list[Path] = []
-    epub_out = dist / f"{book.stem}.epub"
+    epub_out = staging / f"{book.stem}.epub"
     pending: worker.ForkedJob | None = None
     wants_pdf = "pdf" in formats or handouts
     if parallel is None:
@@ -31,7 +51,7 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
         pending = worker.ForkedJob(_write_epub, book, project, epub_out)
     try:
         if wants_pdf:
-            _write_pdfs(book, project, dist, formats, handouts, keep_html, written)
+            _write_pdfs(book, project, staging, formats, handouts, keep_html, written)
         if "epub" in formats:
             with progress.stage("EPUB"):
                 if pending is not None:
@@ -43,7 +63,7 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
         if pending is not None:
             pending.close()
     if "html" in formats:
-        out = dist / f"{book.stem}.html"
+        out = staging / f"{book.stem}.html"
         with progress.stage("render HTML"):
             page = web_page(book)
         files.write_atomic(out, page)
@@ -51,18 +71,46 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
     return written
 
 
-def _write_pdfs(book: Book, project, dist: Path, formats, handouts: bool, keep_html: bool, written: list[Path]) -> None:
+def _commit(staging: Path, staged: list[Path], dist: Path) -> list[Path]:
+    """The staged outputs renamed into dist/ (each rename atomic; all made before the first)."""
+    final = [dist / path.relative_to(staging) for path in staged]
+    for source, target in zip(staged, final):
+        os.replace(source, target)
+    return final
+
+
+def _named(error: OSError, staging: Path, dist: Path) -> OSError:
+    """The same error, its file name the output's path in dist/ instead of the staging path."""
+    name = error.filename
+    if name:
+        path = Path(os.fsdecode(name))
+        for part in (path, path.parent):
+            if part.is_relative_to(staging):
+                output = dist / path.relative_to(staging)
+                name = str(output.parent / _output_name(output.name))
+                break
+    return OSError(error.errno, error.strerror, name) if error.errno else error
+
+
+def _output_name(name: str) -> str:
+    """`.book.pdf.x1y2.tmp` (a temporary file) → `book.pdf`."""
+    if name.startswith(".") and name.endswith(".tmp"):
+        return name[1:].rsplit(".", 2)[0]
+    return name
+
+
+def _write_pdfs(book: Book, project, folder: Path, formats, handouts: bool, keep_html: bool, written: list[Path]) -> None:
     from book.render import pdf
 
     pdf.check_weasyprint()
     if "pdf" in formats:
-        out = dist / f"{book.stem}.pdf"
-        kept = dist / f"{book.stem}.print.html" if keep_html else None
+        out = folder / f"{book.stem}.pdf"
+        kept = folder / f"{book.stem}.print.html" if keep_html else None
         _report(pdf.build_pdf(book, project.root, out, keep_html=kept), out)
         written += [out] + ([kept] if kept else [])
     if handouts:
         for chapter in book.chapters:
-            out = dist / "handouts" / f"{chapter.number:02d}-{chapter.slug}.pdf"
+            out = folder / "handouts" / f"{chapter.number:02d}-{chapter.slug}.pdf"
             _report(pdf.build_handout(book, chapter, project.root, out), out)
             written.append(out)
 

@@ -73,7 +73,7 @@ class _Keep(logging.Handler):
 
 
 def in_worker(job, *args):
-    """Runs `job(*args)` in a worker; returns ("ok" | "error" | "bug", its `book.*` log records, its value or error)."""
+    """Runs `job(*args)` in a worker; returns ("ok" | "error" | "oserror" | "bug", its `book.*` log records, its value or error)."""
     progress.silence()
     logger = logging.getLogger("book")
     keep = _Keep()
@@ -83,6 +83,8 @@ def in_worker(job, *args):
         value = job(*args)
     except BookError as error:
         return "error", keep.records, (type(error).__module__, type(error).__qualname__, error.message, error.diagnostics)
+    except OSError as error:  # the file system refused (no space, no permission): the same message as in the parent
+        return "oserror", keep.records, (error.errno, error.strerror, error.filename)
     except Exception as error:  # a bug in the worker: the parent raises it, with its trace text
         return "bug", keep.records, "".join(traceback.format_exception(error))
     return "ok", keep.records, value
@@ -96,6 +98,9 @@ def replay(result):
     if status == "error":
         module, name, message, diagnostics = value
         raise _error_class(module, name)(message, diagnostics)
+    if status == "oserror":
+        number, reason, filename = value
+        raise OSError(number, reason, filename)
     if status == "bug":
         raise RuntimeError(f"a worker process failed:\n{value}")
     return value
