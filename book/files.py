@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+from collections import abc
 import tempfile
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,10 +41,14 @@ def _yaml() -> YAML:
 
 
 class Located:
-    """Problems found while reading one file, each with the file's project-relative path."""
+    """Problems found while reading one file, each with the file's project-relative path.
 
-    def __init__(self, rel: str):
+    With `root` (the project folder), the file is read only if it lies inside it.
+    """
+
+    def __init__(self, rel: str, root: Path | None = None):
         self.rel = rel
+        self.root = root
         self.diagnostics: list[Diagnostic] = []
 
     def error(self, line: int, message: str) -> None:
@@ -52,11 +58,41 @@ class Located:
         self.diagnostics.append(Diagnostic(self.rel, line, message, "warning"))
 
 
+MAX_FILE_BYTES = 16 * 1024 * 1024  # a project file larger than this is not a book's text
+
+
+class Unreadable(OSError):
+    """A project file that is not read: not a regular file, too large, or outside the project."""
+
+
+def read_bytes(path: Path, root: Path | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file (inside `root`, if given) of at most `limit` bytes; Unreadable or OSError otherwise.
+
+    Opened without blocking, so a FIFO in the project cannot hang the command, and read no
+    further than the limit, so a link to /dev/zero cannot fill the memory.
+    """
+    if root is not None:
+        real, inside = Path(path).resolve(), Path(root).resolve()
+        if not real.is_relative_to(inside):
+            raise Unreadable(0, f"links to {real}, outside the project")
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(21, "is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable(0, "not a regular file")
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise Unreadable(0, f"more than {limit // (1024 * 1024)} MB: too large for a project file")
+    return data
+
+
 def read_text(path: Path, where: Located) -> str | None:
     """The file as UTF-8 text, or None with an error (the line of the first bad byte, or line 1)."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:  # a folder named like a file, no permission, a dangling link …
+        data = read_bytes(path, where.root)
+    except OSError as exc:  # a folder named like a file, no permission, a dangling link, a FIFO …
         where.error(1, f"cannot read: {_reason(exc)}")
         return None
     try:
@@ -70,21 +106,72 @@ def read_text(path: Path, where: Located) -> str | None:
 
 def _reason(exc: OSError) -> str:
     """An OS error in words ('is a directory'), without Python's exception name or the path."""
+    if isinstance(exc, Unreadable):
+        return exc.strerror
     return (exc.strerror or exc.__class__.__name__).lower()
 
 
 def load_yaml(text: str, where: Located, first_line: int = 1) -> Any:
-    """Parsed YAML whose maps and lists remember their lines, or None with an error."""
+    """Parsed YAML whose maps and lists remember their lines, or None with an error.
+
+    Only plain maps, lists, text, numbers, true/false and nothing are accepted: a tag that
+    makes another kind of value (`!!omap`, `!!set`, `!!python/…`) is an error at its line.
+    """
     try:
-        return _yaml().load(text)
+        data = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = exc.problem or exc.context or "invalid YAML"
         where.error(line, f"invalid YAML: {problem}")
+        return None
     except YAMLError as exc:
         where.error(first_line, f"invalid YAML: {exc}")
+        return None
+    except RecursionError:
+        where.error(first_line, "invalid YAML: nested too deeply")
+        return None
+    unusual = _unusual_value(data)
+    if unusual is not None:
+        line, found = unusual
+        where.error(first_line + line, f"invalid YAML: {found} is not used in a book's files "
+                                       "(only maps, lists, text, numbers, true/false and nothing)")
+        return None
+    return data
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _unusual_value(data: Any) -> tuple[int, str] | None:
+    """(0-based line, what) of the first value in the tree that is not a plain map, list or scalar, else None."""
+    stack = [(data, 0)]
+    while stack:
+        node, line = stack.pop()
+        if type(node) is CommentedMap:
+            for index, (key, value) in enumerate(node.items()):
+                key_line = node.lc.key(key)[0] if key in node.lc.data else node.lc.line
+                if not isinstance(key, _SCALARS):
+                    return key_line, "a key that is not text or a number"
+                stack.append((value, key_line))
+        elif type(node) is CommentedSeq:
+            stack.extend((item, node.lc.item(index)[0]) for index, item in enumerate(node))
+        elif not isinstance(node, _SCALARS):
+            found = getattr(getattr(node, "lc", None), "line", None)
+            return found if isinstance(found, int) else line, _unusual_kind(node)
     return None
+
+
+def _unusual_kind(value: Any) -> str:
+    """A value plain YAML does not give, in words: 'a set (!!set)', 'a value tagged !!python/name:os.system'."""
+    tag = getattr(getattr(value, "tag", None), "value", None)
+    if tag:
+        return f"a value tagged {tag.replace('tag:yaml.org,2002:', '!!')}"
+    for kind, words in ((abc.Mapping, "an ordered map (!!omap)"), (abc.Set, "a set (!!set)"), (bytes, "binary data (!!binary)"),
+                        (tuple, "a list"), (list, "a list of pairs (!!pairs)")):
+        if isinstance(value, kind):
+            return words
+    return f"a value of the kind {type(value).__name__}"
 
 
 def split_front_matter(text: str, where: Located) -> tuple[str, str, int] | None:

@@ -304,7 +304,7 @@ def unused_terms(project) -> tuple[Diagnostic, ...]:
 def entry_lines(root: Path) -> dict[str, int]:
     """Glossary id → the line of glossary.yaml where its entry starts."""
     path = Path(root) / "glossary.yaml"
-    where = Located("glossary.yaml")
+    where = Located("glossary.yaml", root)
     text = read_text(path, where) if path.is_file() else None
     data = load_yaml(text, where) if text is not None else None
     if not isinstance(data, list):

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 
 from book.crossrefs import Known, check_references, order_chapters
 from book.errors import Diagnostic, ProjectError, plural
-from book.files import Located, line_of, load_yaml, read_text, split_front_matter, validate
+from book.files import Located, line_of, load_yaml, read_bytes, read_text, split_front_matter, validate
 from book.models import ID_RE, ArticleMeta, BookConfig, ChapterSpec, Edition, Outlet, Term
 
 CHAPTER_FILE = re.compile(r"^(?:\d+-)?(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -174,7 +174,7 @@ def _rel(root: Path, path: Path) -> str:
 
 
 def _load_yaml_file(root: Path, rel: str, model, found: list[Located]) -> _Parsed | None:
-    where = Located(rel)
+    where = Located(rel, root)
     found.append(where)
     text = read_text(root / rel, where)
     if text is None:
@@ -187,7 +187,7 @@ def _load_yaml_file(root: Path, rel: str, model, found: list[Located]) -> _Parse
 
 def _load_outlets(root: Path, found: list[Located]) -> dict[str, _Parsed] | None:
     rel = "corpus/outlets.yaml"
-    where = Located(rel)
+    where = Located(rel, root)
     found.append(where)
     if not (root / rel).is_file():
         return {}
@@ -220,7 +220,7 @@ def _load_glossary(root: Path, found: list[Located], cache=None) -> tuple[list[_
     rel = "glossary.yaml"
     if not (root / rel).is_file():
         return [], set()
-    where = Located(rel)
+    where = Located(rel, root)
     found.append(where)
     if cache is None:
         return _parse_glossary(root / rel, where)
@@ -265,7 +265,7 @@ def _parse_glossary(path: Path, where: Located) -> tuple[list[_Parsed], set[str]
 def _load_articles(root: Path, found: list[Located], cache=None) -> list[_Parsed]:
     articles = []
     for path in sorted((root / "corpus").glob("*.md")):
-        where = Located(_rel(root, path))
+        where = Located(_rel(root, path), root)
         found.append(where)
         parsed = _cached(cache, "article", path, where, functools.partial(_load_article, path))
         if parsed is not None:
@@ -283,13 +283,13 @@ def _cached(cache, kind: str, path: Path, where: Located, parse, well_formed=Non
         return parse(where)
 
     def make():
-        fresh = Located(where.rel)
+        fresh = Located(where.rel, where.root)
         return _keep_yaml(parse(fresh)), tuple(fresh.diagnostics)
 
     from book.cache import key
 
     try:
-        entry_key = key(kind, where.rel, path.read_bytes())
+        entry_key = key(kind, where.rel, read_bytes(path, where.root))
     except OSError:  # unreadable: parse() reports it with its path
         return parse(where)
     entry = cache.get(entry_key, make)
@@ -365,7 +365,7 @@ def _load_front_matter_file(path: Path, model, where: Located):
 def _load_chapters(root: Path, found: list[Located], cache=None) -> list[_Parsed]:
     chapters, seen = [], {}
     for path in sorted((root / "chapters").glob("*.md")):
-        where = Located(_rel(root, path))
+        where = Located(_rel(root, path), root)
         found.append(where)
         name = CHAPTER_FILE.match(path.stem)
         if not name:

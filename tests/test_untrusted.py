@@ -225,3 +225,49 @@ def test_a_file_system_error_in_the_epub_worker_is_the_usual_message(project_cop
     assert "Traceback" not in result.output and "worker" not in result.output
     assert re.search(r"file system: \S+/dist/\S+\.epub: No space left on device", result.output), result.output
     assert not list((root / "dist").glob("*.pdf"))  # the PDF made beside it is not committed alone
+
+
+def test_project_files_that_are_links_out_devices_or_fifos_are_located_errors(project_copy, tmp_path):
+    root = project_copy()
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Not part of this project\n---\nPrivate words.\n")
+    (root / "corpus" / "outside.md").symlink_to(secret)
+    (root / "corpus" / "zero.md").symlink_to("/dev/zero")
+    os.mkfifo(root / "corpus" / "pipe.md")
+    (root / "corpus" / "inside.md").symlink_to(root / "corpus" / "undated-letter.md")  # a link within the project is fine
+    result = subprocess.run([sys.executable, "-m", "book", "check", "--project", str(root)],
+                            capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert f"corpus/outside.md:1: error: cannot read: links to {secret}, outside the project" in lines
+    assert "corpus/zero.md:1: error: cannot read: links to /dev/zero, outside the project" in lines
+    assert "corpus/pipe.md:1: error: cannot read: not a regular file" in lines
+    assert not any(line.startswith("corpus/inside.md") and "error" in line for line in lines)
+    assert "Private words" not in result.stdout
+
+
+def test_a_project_file_too_large_is_refused_without_reading_it_all(project_copy):
+    root = project_copy()
+    with open(root / "corpus" / "huge.md", "wb") as stream:
+        stream.truncate(17 * 1024 * 1024)  # sparse: no disk used
+    result = run("check", "--project", str(root))
+    assert result.exit_code == 1
+    assert "corpus/huge.md:1: error: cannot read: more than 16 MB: too large for a project file" in result.output
+
+
+@pytest.mark.parametrize("yaml, line, message", [
+    ("[" * 100_000 + "\n", 1, "invalid YAML: nested too deeply"),
+    ("title: T\nx: !!python/object/apply:os.system ['touch marker']\n", 2, "a value tagged !!python/object/apply:os.system"),
+    ("!!omap [title: T]\n", 1, "an ordered map (!!omap) is not used"),
+    ("title: T\nx: !!set {a, b}\n", 2, "a set (!!set) is not used"),
+    ("title: T\n? [a, b]\n: c\n", 2, "a key that is not text or a number"),
+])
+def test_hostile_yaml_is_a_located_error(project_copy, yaml, line, message):
+    root = project_copy()
+    (root / "book.yaml").write_text(yaml)
+    result = run("check", "--project", str(root))
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert any(text.startswith(f"book.yaml:{line}: error: ") and message in text for text in result.output.splitlines()), result.output
+    assert not (root / "marker").exists()
