@@ -148,18 +148,37 @@ def _unusual_value(data: Any) -> tuple[int, str] | None:
     stack = [(data, 0)]
     while stack:
         node, line = stack.pop()
+        plain = type(node) in (CommentedMap, CommentedSeq)
+        if plain and getattr(node.tag, "value", None) not in _PLAIN_TAGS:
+            return _line_of(node, line), _unusual_kind(node)
         if type(node) is CommentedMap:
-            for index, (key, value) in enumerate(node.items()):
-                key_line = node.lc.key(key)[0] if key in node.lc.data else node.lc.line
+            for key, value in node.items():
+                key_line = _item_line(node, key, line)
                 if not isinstance(key, _SCALARS):
                     return key_line, "a key that is not text or a number"
                 stack.append((value, key_line))
         elif type(node) is CommentedSeq:
-            stack.extend((item, node.lc.item(index)[0]) for index, item in enumerate(node))
+            stack.extend((item, _item_line(node, index, line)) for index, item in enumerate(node))
         elif not isinstance(node, _SCALARS):
-            found = getattr(getattr(node, "lc", None), "line", None)
-            return found if isinstance(found, int) else line, _unusual_kind(node)
+            return _line_of(node, line), _unusual_kind(node)
     return None
+
+
+_PLAIN_TAGS = (None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+def _line_of(node: Any, default: int) -> int:
+    found = getattr(getattr(node, "lc", None), "line", None)
+    return found if isinstance(found, int) else default
+
+
+def _item_line(node: CommentedMap | CommentedSeq, item: Any, default: int) -> int:
+    """The line of a key or an index inside `node`, or `default` when ruamel did not record it."""
+    try:
+        found = node.lc.key(item) if isinstance(node, CommentedMap) else node.lc.item(item)
+        return found[0] if found and isinstance(found[0], int) else default
+    except (TypeError, KeyError, IndexError):
+        return default
 
 
 def _unusual_kind(value: Any) -> str:
