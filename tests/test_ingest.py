@@ -47,9 +47,10 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def add(root: Path, *names: str | Path, dry_run: bool = False) -> tuple[list, str]:
+def add(root: Path, *names: str | Path, dry_run: bool = False, allow_private: bool = False) -> tuple[list, str]:
     console = Console(file=io.StringIO(), width=200, record=True)
-    planned = add_sources(root, tuple(str(name) for name in names), dry_run=dry_run, console=console)
+    planned = add_sources(root, tuple(str(name) for name in names), dry_run=dry_run, console=console,
+                          allow_private=allow_private)
     return planned, console.export_text()
 
 
@@ -217,7 +218,7 @@ def server():
 
 def test_url_is_fetched_and_stored_with_its_canonical_address(tmp_path, server):
     root = project(tmp_path)
-    add(root, f"{server}/news/dam")
+    add(root, f"{server}/news/dam", allow_private=True)  # the test server is on 127.0.0.1
     (meta, body), = articles(root).values()
     assert meta["url"] == "https://gazette.example/2025/05/06/dam-flow-figures"
     assert meta["provenance"] == f"{server}/news/dam"
@@ -231,7 +232,7 @@ def test_url_timeout_size_limit_and_errors_write_nothing(tmp_path, server, monke
     monkeypatch.setattr(sources, "MAX_BYTES", 1000)
     for path, message in (("/slow", "cannot fetch"), ("/big", "more than"), ("/missing", "404")):
         with pytest.raises(IngestError, match=message):
-            add(root, f"{server}{path}")
+            add(root, f"{server}{path}", allow_private=True)
     with pytest.raises(IngestError, match="only http"):
         add(root, "file:///etc/passwd")
     assert snapshot(root) == before
@@ -395,3 +396,92 @@ def test_stored_words_are_the_source_words_minus_furniture_and_metadata(articles
         assert record.title == title
         # a line starting "* " or "- " is a list item in plain text: only its marker goes
         assert list(_words(plain_text(body_markdown(record.blocks))).elements()) == list(_words(" ".join(paragraphs)).elements())
+
+
+# --- markup at the start of a digest paragraph -------------------------------------------------------
+
+MARKUP_DIGEST = """\
+River talks resume after the dry spring
+
+Nov 6 2020
+
+By Jane Roe
+
+The commission met on Tuesday in the old customs house.
+
+<script>The army said it had taken the hill overnight.
+
+<div>Farmers in the upper valley said the decision came too late.
+
+<span>The ferry operator said the crossing would reopen</span> next week.
+
+<!-- a note --> Officials will meet again in May.
+
+<!-- Google tag (gtag.js) -->
+
+!-- gtag('config', 'G-XXXX');
+
+<script async src="https://www.googletagmanager.com/gtag/js?id=G-XXXX"></script>
+
+<script>window.dataLayer = window.dataLayer || [];</script>
+
+<div class="advert">
+
+The talks will resume on Friday.
+"""
+
+
+def test_a_paragraph_that_opens_with_a_tag_keeps_its_words_and_stray_markup_is_dropped(tmp_path):
+    """`<div>Text` used to match the stray-markup rule (a tag, then anything) and vanish; now only markup-only lines go."""
+    root = project(tmp_path)
+    (tmp_path / "markup.txt").write_text(MARKUP_DIGEST, encoding="utf-8")
+    add(root, tmp_path / "markup.txt")
+    (article_id, (meta, body)), = articles(root).items()
+    assert meta["title"] == "River talks resume after the dry spring"
+    rendered = [plain_text(passage.text) for passage in load(root).article(article_id).passages]
+    assert rendered == [
+        "The commission met on Tuesday in the old customs house.",
+        "<script>The army said it had taken the hill overnight.",
+        "<div>Farmers in the upper valley said the decision came too late.",
+        "<span>The ferry operator said the crossing would reopen</span> next week.",
+        "<!-- a note --> Officials will meet again in May.",
+        "The talks will resume on Friday.",
+    ]
+    assert "\\<script>The army said" in body and "\\<div>Farmers" in body  # escaped, so shown as text, never as HTML
+    for furniture in ("gtag", "dataLayer", "advert", "Google tag"):
+        assert furniture not in body, furniture
+
+
+# --- the HTML machinery is imported only for HTML ------------------------------------------------------
+
+_WITHOUT = """\
+import sys
+for name in sys.argv[1].split(","):
+    sys.modules[name] = None  # importing it now raises ImportError, as if it were not installed
+from book.cli import main
+try:
+    main(["add", "--project", sys.argv[2], sys.argv[3]], standalone_mode=False)
+except SystemExit as exit:
+    print("exit", exit.code)
+print("loaded:", sorted(name for name, module in sys.modules.items()
+                        if module is not None and name.split(".")[0] in ("trafilatura", "lxml", "justext", "htmldate", "courlan")))
+"""
+
+
+@pytest.mark.parametrize("missing", ["lxml_html_clean", "trafilatura"])
+def test_a_text_digest_is_added_without_the_html_machinery(tmp_path, missing):
+    """An install without lxml_html_clean (old pips skip jusText's html_clean extra) still adds text digests."""
+    import os
+    import subprocess
+    import sys
+
+    root = project(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = [sys.executable, "-c", _WITHOUT, missing, str(root)]
+    result = subprocess.run([*run, str(FIXTURES / "digest_bulletin.txt")], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "added 3 articles" in result.stdout and "loaded: []" in result.stdout
+    assert len(list((root / "corpus").glob("*.md"))) == 3
+    result = subprocess.run([*run, str(FIXTURES / "page_article.html")], capture_output=True, text=True, env=env, timeout=120)
+    assert "Traceback" not in result.stdout + result.stderr and "exit 1" in result.stdout
+    assert "page_article.html: reading HTML needs trafilatura and lxml_html_clean, which cannot be imported" in result.stderr

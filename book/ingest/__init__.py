@@ -8,23 +8,36 @@ from rich.console import Console
 
 from book.errors import Diagnostic, IngestError
 from book.files import Located, load_yaml, read_text
-from book.ingest.html import parse_page
 from book.ingest.markdown import parse_markdown
 from book.ingest.records import Record, Source
 from book.ingest.report import print_report
-from book.ingest.sources import fetch, is_url, read_file
+from book.ingest.sources import fetch, is_url, read_file, redacted
 from book.ingest.text import parse_digest
 from book.ingest.write import Planned, add_outlets, plan, write_articles
+
+
+
+def parse_page(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Record]:
+    """An HTML page through trafilatura, imported only now: text digests and Markdown never load it."""
+    try:
+        from book.ingest import html
+    except ImportError as error:  # e.g. lxml_html_clean, which old pips leave out
+        why = (str(error).splitlines() or [str(error.name)])[0]
+        raise IngestError(f"{source.display}: reading HTML needs trafilatura and lxml_html_clean, which cannot be "
+                          f"imported ({why}); install them (pip install trafilatura lxml_html_clean); nothing added"
+                          ) from error
+    return html.parse_page(source, known_outlets)
+
 
 PARSERS = {"text": parse_digest, "html": parse_page, "markdown": parse_markdown}
 
 
-def read_source(name: str, warnings: list[Diagnostic]) -> Source:
+def read_source(name: str, warnings: list[Diagnostic], allow_private: bool = False) -> Source:
     """A file path or an http(s) URL as decoded text."""
     if is_url(name):
-        return fetch(name, warnings)
+        return fetch(name, warnings, allow_private=allow_private)
     if "://" in name:
-        raise IngestError(f"{name}: only http:// and https:// addresses can be fetched")
+        raise IngestError(f"{redacted(name)}: only http:// and https:// addresses can be fetched; nothing added")
     return read_file(Path(name), name, warnings)
 
 
@@ -64,15 +77,18 @@ def _console() -> Console:
 
 
 def add_sources(project_dir: Path, sources: tuple[str, ...], dry_run: bool = False,
-                console: Console | None = None) -> list[Planned]:
-    """Read every source first, then write the new articles and outlets; a bad source stops all writing."""
+                console: Console | None = None, allow_private: bool = False) -> list[Planned]:
+    """Read every source first, then write the new articles and outlets; a bad source stops all writing.
+
+    `allow_private` lets each URL's own host be at a private, loopback or link-local address.
+    """
     console = console or _console()
     corpus = _corpus_folder(Path(project_dir))
     outlets = known_outlets(Path(project_dir))
     warnings: list[Diagnostic] = []
     records: list[Record] = []
     for name in sources:
-        for record in records_of(read_source(name, warnings), outlets):
+        for record in records_of(read_source(name, warnings, allow_private), outlets):
             if record.blocks or record.markdown_body is not None:
                 records.append(record)
             else:

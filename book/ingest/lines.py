@@ -14,7 +14,15 @@ FURNITURE_WORDS = {
     "listen to this article", "comments", "subscribe", "sign up", "follow us", "copy link",
     "skip to content", "skip advertisement", "story continues below advertisement", "related",
 }
-_HTML_FRAGMENT = re.compile(r"^<?!--.*$|^<\s*/?\s*(script|iframe|noscript|style|div|span|img|meta|link)\b.*$", re.I)
+# Markup pasted with a page: comments ('<!-- Google tag -->', '!-- gtag …' with its '<' lost, or one left open),
+# whole one-line script/style/noscript elements, and tags of the elements pages wrap their furniture in.
+_MARKUP = re.compile(
+    r"^<?!--.*?(?:-->|$)|<!--.*?(?:-->|$)"
+    r"|<\s*(script|style|noscript)\b[^>]*>.*?<\s*/\s*\1\s*>"
+    r"|<\s*/?\s*(?:script|iframe|noscript|style|div|span|img|meta|link|p|br|a|ins|figure|figcaption|picture|source"
+    r"|svg|button|input|form|section|header|footer|nav|aside)\b[^<>]*>",
+    re.I,
+)
 _TIMESTAMP = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?\s*,?$", re.I)
 _DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,12}/?$", re.I)
 _CREDIT = re.compile(
@@ -51,7 +59,13 @@ def is_furniture(line: str) -> bool:
     """Page furniture that is never part of an article: share buttons, ads, stray markup, clock times."""
     text = clean(line)
     key = " ".join(text.lower().split()).strip(" |•·")
-    return key in FURNITURE_WORDS or bool(_HTML_FRAGMENT.match(text)) or bool(_TIMESTAMP.match(text))
+    return key in FURNITURE_WORDS or is_markup(text) or bool(_TIMESTAMP.match(text))
+
+
+def is_markup(line: str) -> bool:
+    """A line of stray markup and nothing else; a tag followed by words ('<div>The army said …') is text."""
+    text = clean(line)
+    return text.startswith(("<", "!--")) and not _MARKUP.sub("", text).strip()
 
 
 def is_domain(line: str) -> bool:
