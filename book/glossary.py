@@ -160,27 +160,36 @@ class _Parts:
         return tuple(self.parts)
 
 
-def _render(tokens: list[Token], out: _Parts, linker: Linker | None, anchor: str, depth: int = 0) -> None:
+def _render(tokens: list[Token], out: _Parts, linker: Linker | None, anchor: str, depth: int = 0,
+            quoted: bool = True) -> None:
     """markdown-it's own render loop for a passage, with term mentions cut out of the text tokens.
 
-    Two departures, both because a passage is quoted text: a heading becomes a paragraph
-    (`SOURCE_HEADING`), and an image becomes its description (nothing remote in the book).
-    `depth` is how deep inside a link (a Markdown link or an autolink) the tokens are.
+    Departures, because the book is made of text and fetches nothing: an image becomes its
+    description, and a link is kept only if it leads out to the web (`http(s):`, `mailto:`);
+    any other address (a relative path, `file:`, `#…`) would point into the EPUB or the
+    disk, so its text stays and the link goes. In quoted text (`quoted`) a heading also
+    becomes a paragraph (`SOURCE_HEADING`). `depth` is how deep inside a kept link the tokens are.
     """
     renderer, options = MARKDOWN.renderer, MARKDOWN.options
+    dropped: list[bool] = []  # for each open link: was it left out?
     for index, token in enumerate(tokens):
         if token.type == "inline":
-            _render(token.children or [], out, linker, anchor, depth)
+            _render(token.children or [], out, linker, anchor, depth, quoted)
             continue
-        if token.type in ("heading_open", "heading_close"):
+        if quoted and token.type in ("heading_open", "heading_close"):
             out.add(SOURCE_HEADING[token.nesting == -1])
             continue
         if token.type == "image":
-            _render(token.children or [], out, linker, anchor, depth)
+            _render(token.children or [], out, linker, anchor, depth, quoted)
             continue
         if token.type == "link_open":
+            dropped.append(not leads_out(str(token.attrGet("href") or "")))
+            if dropped[-1]:
+                continue
             depth += 1
         elif token.type == "link_close":
+            if dropped and dropped.pop():
+                continue
             depth -= 1
         if token.type == "text" and linker is not None:
             if depth:
@@ -205,14 +214,23 @@ def _link_text(text: str, out: _Parts, linker: Linker, anchor: str) -> None:
     out.add(escapeHtml(text[position:]))
 
 
+def leads_out(href: str) -> bool:
+    """A link the book keeps: to the web or an e-mail address, never into the book's files or the disk."""
+    return href.lower().startswith(("http://", "https://", "mailto:"))
+
+
 def render_markdown(markdown: str) -> str:
-    """Markdown as HTML, raw HTML escaped, no glossary links (chapter intros, definitions)."""
-    return MARKDOWN.render(markdown)
+    """Editor's Markdown as HTML (chapter intros, definitions): raw HTML escaped, images and links as in a passage, no glossary links."""
+    out = _Parts()
+    _render(MARKDOWN.parse(markdown), out, None, "", quoted=False)
+    return "".join(out.finish())
 
 
 def render_inline(markdown: str) -> str:
-    """One line of Markdown as inline HTML (discussion questions)."""
-    return MARKDOWN.renderInline(markdown)
+    """One line of the editor's Markdown as inline HTML (discussion questions), images and links as in a passage."""
+    out = _Parts()
+    _render(MARKDOWN.parseInline(markdown), out, None, "", quoted=False)
+    return "".join(out.finish())
 
 
 class _Text(HTMLParser):
@@ -249,7 +267,12 @@ def passage_text(markdown: str) -> str:
 
 
 def unshown_markup(project) -> tuple[Diagnostic, ...]:
-    """A warning for each image in a passage, and for a passage's raw HTML: the book prints text only."""
+    """A warning for each image in a passage, and for a passage's raw HTML: the book prints text only.
+
+    The editor's own Markdown (chapter introductions and questions, glossary definitions)
+    is rendered the same way: each of its images and each link that does not lead to the
+    web is named too.
+    """
     found = []
     for article in project.articles:
         for passage in article.passages:
@@ -264,7 +287,30 @@ def unshown_markup(project) -> tuple[Diagnostic, ...]:
                     tag = _shorten(token.content.strip())
                     found.append(Diagnostic(*where, f"HTML '{tag}' is printed as written, not applied: {QUOTES_TEXT_ONLY}",
                                             "warning"))
+    for path, line, markdown in _editor_texts(project):
+        for offset, token in _inline_tokens(MARKDOWN.parse(markdown)):
+            if token.type == "image":
+                found.append(Diagnostic(path, line + offset, f"image '{token.attrs.get('src', '')}' is not shown "
+                                                             "(the book fetches nothing): its description is printed instead", "warning"))
+            elif token.type == "link_open" and not leads_out(str(token.attrGet("href") or "")):
+                found.append(Diagnostic(path, line + offset, f"link '{token.attrGet('href')}' is not kept: only http(s) "
+                                                             "and mailto links leave the book; its text is printed", "warning"))
     return tuple(found)
+
+
+def _editor_texts(project):
+    """(path, line, Markdown) of every text the editor wrote: chapter introductions and questions, glossary definitions."""
+    for chapter in project.chapters:
+        where = Located(chapter.path, project.root)
+        text = read_text(Path(project.root) / chapter.path, where) or ""
+        start = text.find(chapter.intro) if chapter.intro else -1
+        yield chapter.path, text.count("\n", 0, start) + 1 if start >= 0 else 1, chapter.intro
+        for question in chapter.spec.questions:
+            start = text.find(question)
+            yield chapter.path, text.count("\n", 0, start) + 1 if start >= 0 else 1, question
+    lines = entry_lines(project.root)
+    for term in project.glossary:
+        yield "glossary.yaml", lines.get(term.id, 1), term.definition or ""
 
 
 def _inline_tokens(tokens: list[Token]):

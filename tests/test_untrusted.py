@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+sys.path.insert(0, str(Path(__file__).parent))
+
 from book.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -193,6 +195,8 @@ def test_a_release_whose_pdf_fails_leaves_dist_and_editions_as_they_were(project
     from book.render import pdf
 
     root = project_copy()
+    letter = root / "corpus" / "undated-letter.md"  # every source attributed, so that release would succeed
+    letter.write_text(letter.read_text().replace("outlet: null", "outlet: Harbour Gazette"))
     assert run("build", "--project", str(root)).exit_code == 0  # a draft in dist/ to keep
     before = files(root)
 
@@ -271,3 +275,48 @@ def test_hostile_yaml_is_a_located_error(project_copy, yaml, line, message):
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert any(text.startswith(f"book.yaml:{line}: error: ") and message in text for text in result.output.splitlines()), result.output
     assert not (root / "marker").exists()
+
+
+HOSTILE_MARKDOWN = {
+    "intro": "A map: ![the river](http://127.0.0.1:9/map.png) and ![](../../../../etc/passwd). "
+             "See [the commission](https://example.org/commission), [notes](../../../../etc/passwd) and [here](#nowhere).",
+    "question": "Which ![flag](/etc/passwd) does each side fly? Compare [this](../secret.html).",
+    "definition": "River ![photo](http://169.254.169.254/latest/meta-data) that rises in Northland.",
+}
+
+
+def test_images_and_links_in_the_editors_markdown_never_reach_an_output(project_copy):
+    from epubtools import epubcheck, read_epub
+
+    root = project_copy()
+    chapter = root / "chapters" / "01-water-rights.md"
+    text = chapter.read_text()
+    text = text.replace("  - How do the two outlets describe the filling of the dam?",
+                        "  - How do the two outlets describe the filling of the dam?\n  - " + HOSTILE_MARKDOWN["question"])
+    chapter.write_text(text + "\n" + HOSTILE_MARKDOWN["intro"] + "\n")
+    glossary = root / "glossary.yaml"
+    glossary.write_text(glossary.read_text().replace(
+        "definition: River that rises in Northland and flows through Southland.",
+        f"definition: \"{HOSTILE_MARKDOWN['definition']}\""))
+    check = run("check", "--project", str(root))
+    assert check.exit_code == 0, check.output
+    warnings = [line for line in check.output.splitlines() if "is not shown" in line or "is not kept" in line]
+    assert len(warnings) == 7, check.output  # 4 images, 3 links that do not lead to the web
+    assert any(line.startswith("chapters/01-water-rights.md:") and "'http://127.0.0.1:9/map.png'" in line for line in warnings)
+    assert any(line.startswith("glossary.yaml:1: ") and "169.254.169.254" in line for line in warnings)
+    result = run("build", "--keep-html", "--project", str(root))
+    assert result.exit_code == 0, result.output
+    dist = root / "dist"
+    outputs = {path.name: path.read_bytes() for path in dist.glob("*.*") if path.suffix in (".html",)}
+    epub = next(dist.glob("*.epub"))
+    outputs.update(read_epub(epub))
+    for name, data in outputs.items():
+        for address in ("127.0.0.1", "etc/passwd", "169.254.169.254", "secret.html", "#nowhere"):
+            assert address.encode() not in data, (name, address)
+        sources = set(re.findall(rb'<img[^>]*src="([^"]*)"', data))
+        assert sources <= {b"cover.png", b"images/cover.png"}, (name, sources)  # only the EPUB's own cover
+    assert b"https://example.org/commission" in outputs[next(n for n in outputs if n.endswith(".print.html"))]
+    for words in (b"the river", b"flag", b"photo"):  # the images' descriptions are printed instead
+        assert any(words in data for data in outputs.values()), words
+    result = epubcheck(epub)
+    assert (result.fatal, result.errors, result.warnings) == (0, 0, 0), "\n".join(result.messages)
