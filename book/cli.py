@@ -66,13 +66,15 @@ def main() -> None:
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
+@click.option("--allow-private", is_flag=True,
+              help="Let a URL's own host be at a private, loopback or link-local address (redirects to other hosts still must be public).")
 @_project_option
 @_user_errors
-def add(sources: tuple[str, ...], dry_run: bool, project_dir: Path) -> None:
+def add(sources: tuple[str, ...], dry_run: bool, allow_private: bool, project_dir: Path) -> None:
     """Ingest raw sources (text digests, saved pages, URLs, Markdown) into corpus/."""
     from book.ingest import add_sources
 
-    add_sources(project_dir, sources, dry_run=dry_run)
+    add_sources(project_dir, sources, dry_run=dry_run, allow_private=allow_private)
 
 
 @main.command()
