@@ -485,3 +485,20 @@ def test_a_text_digest_is_added_without_the_html_machinery(tmp_path, missing):
     result = subprocess.run([*run, str(FIXTURES / "page_article.html")], capture_output=True, text=True, env=env, timeout=120)
     assert "Traceback" not in result.stdout + result.stderr and "exit 1" in result.stdout
     assert "page_article.html: reading HTML needs trafilatura and lxml_html_clean, which cannot be imported" in result.stderr
+
+
+def test_share_buttons_after_a_short_article_do_not_swallow_the_next_headline(tmp_path):
+    """Found by tests/test_ingest_fuzz.py: the header of the first article ran on through 'Share' into the next one,
+    whose headline was dropped as a caption, and a one-paragraph article became a standfirst with no body."""
+    root = project(tmp_path)
+    (tmp_path / "briefs.txt").write_text(
+        "River talks resume again\n\nNov 6 2020\n\nThe commission met on Tuesday and agreed.\n\nShare\n\n"
+        "Ferry crossing closed as river falls\n\nNov 7 2020\n\nThe operator said the crossing would stay closed.\n\n"
+        "Dam Dam Dam\n\nNov 8 2020\n\nThe first brief.\n\nDam Dam Dam\n\nSave\n\nA later line\n\nThe second brief.\n",
+        encoding="utf-8")
+    add(root, tmp_path / "briefs.txt")
+    found = {meta["title"]: (str(meta["date"]), meta["standfirst"], plain_text(body)) for meta, body in articles(root).values()}
+    assert found["River talks resume again"] == ("2020-11-06", None, "The commission met on Tuesday and agreed.")
+    assert found["Ferry crossing closed as river falls"] == ("2020-11-07", None, "The operator said the crossing would stay closed.")
+    briefs = sorted(plain_text(body) for meta, body in articles(root).values() if meta["title"] == "Dam Dam Dam")
+    assert briefs == ["A later line The second brief.", "The first brief."]  # a repeated title opens a new article

@@ -96,8 +96,11 @@ def _first_headline(content: list[_Line], index: int, blank_before: set[int]) ->
     return index if L.could_be_title(content[index].text) else None
 
 
-def _opens_article(content: list[_Line], index: int, blank_before: set[int]) -> bool:
-    """A headline followed by a header (date, byline, share buttons …), or an 'Outlet: Headline' line."""
+def _opens_article(content: list[_Line], index: int, blank_before: set[int], after_text: bool = False) -> bool:
+    """A headline followed by a header (date, byline, share buttons …), or an 'Outlet: Headline' line.
+
+    `after_text`: the line follows an article's text, so it cannot be a masthead above a headline further down.
+    """
     text = content[index].text
     if not L.could_be_title(text) or _beside_date(content, index):
         return False
@@ -105,7 +108,7 @@ def _opens_article(content: list[_Line], index: int, blank_before: set[int]) -> 
         return True
     following = content[index + 1 : index + 1 + SIGNAL_WINDOW]
     nearest = next((i for i in range(index + 1, len(content)) if not L.is_furniture(content[i].text)), None)
-    if nearest is not None and nearest <= index + 2 and content[nearest].number in blank_before \
+    if not after_text and nearest is not None and nearest <= index + 2 and content[nearest].number in blank_before \
             and _opens_article(content, nearest, blank_before):
         return False  # the headline is further down; this line ends the previous article or is a masthead
     if following and L.dateline(following[0].text):
@@ -134,10 +137,12 @@ def _header(content: list[_Line], start: int, blank_before: set[int]) -> _Header
     for offset, line in enumerate(window, start + 1):
         if L.dateline(line.text) and len(line.text.split()) > 12:
             break  # a paragraph that opens with a dateline is the body
-        if kinds and kinds[-1] == "other" and L.ends_sentence(window[len(kinds) - 1].text) \
-                and line.number in blank_before and _opens_article(content, offset, blank_before):
-            break  # text, then the next article's headline
-        kinds.append(_kind(line.text, title_key))
+        text_before = next((i for i in range(len(kinds) - 1, -1, -1) if kinds[i] != "furniture"), None)
+        if text_before is not None and kinds[text_before] == "other" and L.ends_sentence(window[text_before].text) \
+                and line.number in blank_before and _opens_article(content, offset, blank_before, after_text=True):
+            break  # text (then maybe share buttons), then the next article's headline
+        kind = _kind(line.text, title_key)
+        kinds.append("other" if kind == "repeated title" and "other" in kinds else kind)  # a repeat comes first
     window = window[: len(kinds)]
     _mark_outlet_lines(window, kinds)
     last = max((i for i, kind in enumerate(kinds) if kind != "other"), default=-1)
@@ -212,6 +217,8 @@ def _article(source: Source, title_line: _Line, header: _Header, body: list[_Lin
     record = Record(title=title_line.text, provenance=source.name, line=title_line.number,
                     author=header.author, standfirst=header.standfirst, notes=list(header.notes))
     record.blocks = _blocks(body, raw, record.notes)
+    if not record.blocks and record.standfirst:
+        record.blocks, record.standfirst = [Block(record.standfirst)], None  # the only text under the headline
     partial = None
     agency = None
     if record.blocks and not record.blocks[0].is_list:
