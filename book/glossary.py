@@ -191,10 +191,12 @@ def _render(tokens: list[Token], out: _Parts, linker: Linker | None, anchor: str
             if dropped and dropped.pop():
                 continue
             depth -= 1
-        if token.type == "text" and linker is not None:
-            if depth:
+        if token.type == "text":
+            if linker is None:
+                out.add(text_html(token.content))
+            elif depth:
                 linker.note_unlinked(token.content, anchor)
-                out.add(escapeHtml(token.content))
+                out.add(text_html(token.content))
             else:
                 _link_text(token.content, out, linker, anchor)
             continue
@@ -208,10 +210,33 @@ def _link_text(text: str, out: _Parts, linker: Linker, anchor: str) -> None:
         mention = linker.mention(match, anchor)
         if mention is None:
             continue
-        out.add(escapeHtml(text[position : match.start]))
+        out.add(text_html(text[position : match.start]))
         out.add(mention)
         position = match.end
-    out.add(escapeHtml(text[position:]))
+    out.add(text_html(text[position:]))
+
+
+LONG_WORD = re.compile(r"\S{%d,}" % 101)
+BREAK_EVERY = 8  # narrower than any line, in any edition
+
+
+def text_html(text: str) -> str:
+    """Text as HTML; a "word" longer than any real one (over 100 characters) may break every 8 characters.
+
+    Without it, WeasyPrint hyphenates such a word in time that grows with its length
+    squared (a 100,000-letter word: minutes). The word is not changed: it is cut by
+    `<wbr />` break opportunities inside a span that is not hyphenated.
+    """
+    if not LONG_WORD.search(text):
+        return escapeHtml(text)
+    out, position = [], 0
+    for match in LONG_WORD.finditer(text):
+        word = match.group()
+        pieces = (escapeHtml(word[i : i + BREAK_EVERY]) for i in range(0, len(word), BREAK_EVERY))
+        out += [escapeHtml(text[position : match.start()]), '<span style="hyphens: manual">', "<wbr />".join(pieces), "</span>"]
+        position = match.end()
+    out.append(escapeHtml(text[position:]))
+    return "".join(out)
 
 
 def leads_out(href: str) -> bool:

@@ -320,3 +320,25 @@ def test_images_and_links_in_the_editors_markdown_never_reach_an_output(project_
         assert any(words in data for data in outputs.values()), words
     result = epubcheck(epub)
     assert (result.fatal, result.errors, result.warnings) == (0, 0, 0), "\n".join(result.messages)
+
+
+def test_a_word_longer_than_any_line_is_printed_whole_and_does_not_stall_the_layout(project_copy):
+    import random
+
+    from epubtools import read_epub
+
+    root = project_copy()
+    letters = random.Random(1)
+    word = "".join(letters.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(100_000))  # hyphenation points everywhere
+    (root / "corpus" / "long.md").write_text(f"---\ntitle: Long\noutlet: South Wire\ndate: 2021-03-04\n---\nThe talks {word} ended.\n")
+    result = subprocess.run([sys.executable, "-m", "book", "build", "--project", str(root)],
+                            capture_output=True, text=True, timeout=120, cwd=REPO)  # minutes before the fix
+    assert result.returncode == 0, result.stderr
+    pdf = next((root / "dist").glob("*.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lines = (line.strip().replace("\u200b", "").removesuffix(" ended.") for line in text.splitlines())
+    printed = "".join(line for line in lines if re.fullmatch(r"[a-z]+", line))  # without running heads and footnotes
+    assert word in printed  # every letter printed, in order, none cut off at the margin
+    epub = read_epub(next((root / "dist").glob("*.epub")))
+    chapters = b"".join(data for name, data in epub.items() if name.endswith(".xhtml"))
+    assert word.encode() in re.sub(rb"<wbr ?/>|</?span[^>]*>", b"", chapters)
