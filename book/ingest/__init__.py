@@ -52,7 +52,7 @@ def records_of(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Reco
 def known_outlets(project_dir: Path) -> tuple[str, ...]:
     """The outlet names corpus/outlets.yaml already lists."""
     path = project_dir / "corpus" / "outlets.yaml"
-    where = Located("corpus/outlets.yaml")
+    where = Located("corpus/outlets.yaml", project_dir)
     text = read_text(path, where) if path.is_file() else None
     data = load_yaml(text, where) if text else None
     return tuple(str(name) for name in data) if isinstance(data, dict) else ()

@@ -86,7 +86,7 @@ def existing_bodies(corpus: Path) -> dict[str, str]:
     """normalised body → article id, for every article already in the corpus."""
     bodies = {}
     for path in sorted(corpus.glob("*.md")):
-        where = Located(path.name)
+        where = Located(path.name, corpus.parent)
         text = read_text(path, where)
         split = split_front_matter(text, where) if text is not None else None
         if split is not None:
@@ -145,7 +145,7 @@ def write_articles(planned: list[Planned], corpus: Path) -> None:
 def add_outlets(path: Path, names: list[str], dry_run: bool) -> list[str]:
     """Append outlets that outlets.yaml does not list yet (empty fields), keeping its comments."""
     yaml = YAML(typ="rt")
-    where = Located("corpus/outlets.yaml")
+    where = Located("corpus/outlets.yaml", path.parent.parent)
     text = read_text(path, where) if path.exists() else ""
     if text is None:
         raise IngestError("corpus/outlets.yaml cannot be read; fix it before adding sources", tuple(where.diagnostics))
