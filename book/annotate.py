@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from book import editions
-from book.citations import balance, citation, sources
+from book.citations import attribution, balance, book_balance, citation, dominance, sources
 from book.glossary import Linker, render_inline, render_markdown
 from book.organise import Plan, PlannedChapter
 from book.project import Project
@@ -48,8 +48,10 @@ def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker 
         chapters=chapters,
         glossary=_glossary(project, chapters, linker),
         sources=sources(project, quoted_in),
-        changes=_changes(project, quoted_in),
+        changes=_changes(project, edition, quoted_in),
         slug=slugify(config.title),
+        attribution=attribution(project, [chapter.balance for chapter in chapters]),
+        balance=book_balance(project),
     )
 
 
@@ -72,6 +74,7 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
         _group(project, planned.slug, article_id, by_article[article_id], note, linker)
         for note, article_id in enumerate(order, 1)
     )
+    rows = balance(project, planned.refs)
     return ChapterView(
         slug=planned.slug,
         number=number,
@@ -80,8 +83,9 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
         intro_html=render_markdown(planned.intro),
         groups=groups,
         questions=tuple(render_inline(question) for question in planned.questions),
-        balance=balance(project, planned.refs),
+        balance=rows,
         further=planned.further,
+        dominant=dominance(rows),
     )
 
 
@@ -129,9 +133,10 @@ def _glossary(project: Project, chapters: tuple[ChapterView, ...], linker: Linke
     return tuple(sorted(entries, key=lambda entry: (entry.term.casefold(), entry.id)))
 
 
-def _changes(project: Project, quoted_in: dict[str, list[tuple[str, str, str]]]) -> Changes:
-    diff = editions.diff(project)
-    titles = {article.id: article.meta.title for article in project.articles}
+def _changes(project: Project, edition: EditionInfo, quoted_in: dict[str, list[tuple[str, str, str]]]) -> Changes:
+    """What this edition changes since the edition before it: sources added, changed (how) and removed."""
+    diff = editions.whats_new(project, edition)
+    titles = {**diff.titles, **{article.id: article.meta.title for article in project.articles}}
 
     def changed(article_id: str, what: str) -> ChangedArticle:
         places = quoted_in.get(article_id)
@@ -141,6 +146,6 @@ def _changes(project: Project, quoted_in: dict[str, list[tuple[str, str, str]]])
     return Changes(
         previous=diff.previous,
         added=tuple(changed(i, "added") for i in diff.added),
-        changed=tuple(changed(i, "changed") for i in diff.changed),
+        changed=tuple(changed(i, diff.how[i]) for i in diff.changed),
         removed=tuple(changed(i, "removed") for i in diff.removed),
     )

@@ -6,10 +6,12 @@ import datetime as dt
 from collections import Counter
 
 from book.project import Article, Project
-from book.render.model import BalanceRow, Citation, OutletSources, SourceEntry
+from book.render.model import (Attribution, BalanceRow, Citation, Dominance, OutletSources, PerspectiveShare,
+                               SourceEntry)
 
 NO_OUTLET = "outlet not named"
 NO_PERSPECTIVE = "perspective not stated"
+DOMINANT = 2 / 3  # a perspective supplying more than this share of a chapter's passages is pointed out
 
 
 def citation(project: Project, article: Article) -> Citation:
@@ -27,6 +29,7 @@ def citation(project: Project, article: Article) -> Citation:
         author=meta.author,
         dateline=meta.dateline,
         url=meta.url,
+        supplied=tuple((key, note) for key, note in meta.supplied.items() if meta.is_supplied(key)),
     )
 
 
@@ -68,10 +71,69 @@ def perspective_of(project: Project, article: Article) -> str:
     return (outlet.perspective if outlet else None) or NO_PERSPECTIVE
 
 
+def _ordered(counts: Counter) -> list[str]:
+    """Perspectives with most passages first, then the unknowns ("perspective not stated", "outlet not named")."""
+    unknown = (NO_PERSPECTIVE, NO_OUTLET)
+    return sorted(counts, key=lambda name: (unknown.index(name) + 1 if name in unknown else 0,
+                                            -counts[name], name.casefold(), name))
+
+
 def balance(project: Project, refs: tuple[str, ...] | list[str]) -> tuple[BalanceRow, ...]:
     """How many of these passages come from each perspective: most first, then the unknowns."""
     counts = Counter(perspective_of(project, project.article(ref.partition(":")[0])) for ref in refs)
-    unknown = (NO_PERSPECTIVE, NO_OUTLET)
-    order = sorted(counts, key=lambda name: (unknown.index(name) + 1 if name in unknown else 0,
-                                             -counts[name], name.casefold(), name))
-    return tuple(BalanceRow(perspective=name, passages=counts[name]) for name in order)
+    return tuple(BalanceRow(perspective=name, passages=counts[name]) for name in _ordered(counts))
+
+
+def dominance(rows: tuple[BalanceRow, ...]) -> Dominance | None:
+    """The perspective that supplies more than two thirds of these passages, if one does."""
+    total = sum(row.passages for row in rows)
+    top = max(rows, key=lambda row: row.passages, default=None)
+    if top is None or top.passages <= DOMINANT * total:
+        return None
+    kind = {NO_OUTLET: "no outlet", NO_PERSPECTIVE: "no perspective"}.get(top.perspective, "perspective")
+    return Dominance(top.perspective, top.passages, total, kind)
+
+
+def book_balance(project: Project) -> tuple[PerspectiveShare, ...]:
+    """The whole book by perspective: how many sources and passages come from each."""
+    sources = Counter(perspective_of(project, article) for article in project.articles)
+    passages = Counter()
+    for article in project.articles:
+        passages[perspective_of(project, article)] += len(article.passages)
+    return tuple(PerspectiveShare(name, sources[name], passages[name]) for name in _ordered(passages))
+
+
+def attribution(project: Project, chapter_balances: list[tuple[BalanceRow, ...]]) -> Attribution:
+    """What the book's sources say of themselves, and what the editors supplied, counted."""
+    metas = [article.meta for article in project.articles]
+    known = [project.outlets.get(meta.outlet) for meta in metas if meta.outlet is not None]
+    countries = Counter(outlet.country for outlet in known if outlet is not None and outlet.country)
+    return Attribution(
+        sources=len(metas),
+        passages=sum(len(article.passages) for article in project.articles),
+        outlet_named=sum(1 for meta in metas if meta.outlet is not None and not meta.is_supplied("outlet")),
+        outlet_supplied=sum(1 for meta in metas if meta.is_supplied("outlet")),
+        outlet_missing=sum(1 for meta in metas if meta.outlet is None),
+        dated=sum(1 for meta in metas if meta.date is not None and not meta.is_supplied("date")),
+        date_supplied=sum(1 for meta in metas if meta.is_supplied("date")),
+        undated=sum(1 for meta in metas if meta.date is None),
+        author_supplied=sum(1 for meta in metas if meta.is_supplied("author")),
+        perspective_missing=sum(1 for outlet in known if outlet is None or not outlet.perspective),
+        chapters=len(chapter_balances),
+        dominated_chapters=sum(1 for rows in chapter_balances if dominance(rows) is not None),
+        countries=tuple(sorted(countries.items(), key=lambda item: (item[0].casefold(), item[0]))),
+        country_missing=len(metas) - sum(countries.values()),
+    )
+
+
+def share_text(dominant: Dominance) -> str:
+    """"all 4 passages come from sources with the perspective 'X'", as `book check` says it."""
+    if dominant.passages == dominant.total:
+        count = {1: "its only passage comes", 2: "both passages come"}.get(dominant.total, f"all {dominant.total} passages come")
+    else:
+        count = f"{dominant.passages} of {dominant.total} passages come"
+    one = dominant.passages == 1
+    whose = {"no outlet": "a source that names no outlet" if one else "sources that name no outlet",
+             "no perspective": "an outlet whose perspective is not stated" if one else "outlets whose perspective is not stated",
+             }.get(dominant.kind, f"{'a source' if one else 'sources'} with the perspective '{dominant.perspective}'")
+    return f"{count} from {whose}"

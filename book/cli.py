@@ -128,10 +128,28 @@ def report(as_json: bool, project_dir: Path) -> None:
 
 @main.command()
 @click.option("--note", default=None, help="What this edition adds, for the colophon.")
+@click.option("--allow-unattributed", is_flag=True,
+              help="Release even if a source has no outlet (the colophon says how many).")
 @_project_option
 @_user_errors
-def release(note: str | None, project_dir: Path) -> None:
+def release(note: str | None, allow_unattributed: bool, project_dir: Path) -> None:
     """Record editions/<n>.yaml and build that edition."""
-    from book.editions import release as run_release
+    from book import editions
+    from book.pipeline import build as run_build
+    from book.progress import on_terminal
 
-    run_release(project_dir, note=note)
+    recorded = editions.record(project_dir, note=note, allow_unattributed=allow_unattributed)
+    try:
+        with on_terminal():
+            outputs = run_build(project_dir, formats=editions.RELEASE_FORMATS)
+    except BaseException:
+        recorded.withdraw()
+        raise
+    change = recorded.change
+    click.echo(f"wrote {recorded.path}")
+    for path in outputs:
+        click.echo(f"wrote {path}")
+    since = ("first edition" if change.previous is None else
+             f"since edition {change.previous}: {len(change.added)} added, {len(change.changed)} changed, "
+             f"{len(change.removed)} removed")
+    click.echo(f"released edition {recorded.number} ({recorded.sources} sources; {since})")

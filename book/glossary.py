@@ -88,15 +88,26 @@ def _has_capital(name: str) -> bool:
     return any(char.isupper() for char in name)
 
 
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 class Linker:
-    """Links mentions in one book, chapter by chapter, following each term's `link` policy."""
+    """Links mentions in one book, chapter by chapter, following each term's `link` policy.
+
+    With `link: first`, an entry with contested names (two or more `names`) has the first
+    mention of each of its names linked in every chapter, so that neither side's name is
+    linked where the other's came first; other spellings (term, aliases) count as one more name.
+    """
 
     def __init__(self, terms: tuple[Term, ...]):
         self.matcher = Matcher(terms)
         self.policy = {term.id: term.link for term in terms}
+        self.contested = {term.id: {_name_key(name.name) for name in term.names}
+                          for term in terms if len(term.names) > 1}
         self.counts: dict[str, int] = {}
         self.chapter = ""
-        self.linked: set[str] = set()
+        self.linked: set[tuple[str, str]] = set()  # (term id, name key) linked in this chapter
         self.linked_in: dict[str, dict[str, str]] = {}  # term id → chapter slug → first linked mention
         self.seen_in: dict[str, dict[str, str]] = {}  # term id → chapter slug → first passage mentioning it
 
@@ -117,13 +128,20 @@ class Linker:
         term_id = match.term_id
         self.seen_in.setdefault(term_id, {}).setdefault(self.chapter, passage_anchor)
         policy = self.policy[term_id]
-        if policy == "none" or (policy == "first" and term_id in self.linked):
+        once = (term_id, self._name(match))
+        if policy == "none" or (policy == "first" and once in self.linked):
             return None
-        self.linked.add(term_id)
+        self.linked.add(once)
         self.counts[term_id] = self.counts.get(term_id, 0) + 1
         anchor = f"mention-{term_id}-{self.counts[term_id]}"
         self.linked_in.setdefault(term_id, {}).setdefault(self.chapter, anchor)
         return TermMention(term_id=term_id, text=match.text, anchor=anchor)
+
+    def _name(self, match: Match) -> str:
+        """Which of its entry's names a mention is, for linking the first of each ("" for an uncontested entry)."""
+        names = self.contested.get(match.term_id)
+        key = _name_key(match.text)
+        return key if names and key in names else ""
 
     def note_unlinked(self, text: str, passage_anchor: str) -> None:
         """Names inside another link are not linked, but they are still uses of the term."""

@@ -43,8 +43,16 @@ class Outlet(Strict):
     perspective: str | None = None
 
 
+# What an editor may record for a source that does not print it, with a note saying how it was established.
+SUPPLIABLE = ("outlet", "date", "author")
+
+
 class ArticleMeta(Strict):
-    """The front matter of corpus/<article-id>.md."""
+    """The front matter of corpus/<article-id>.md.
+
+    `supplied` maps a field the source itself does not print (outlet, date, author) to the
+    editor's note on how its value was established; the book prints such values in square brackets.
+    """
 
     title: str = Field(min_length=1)
     outlet: str | None = None
@@ -54,6 +62,7 @@ class ArticleMeta(Strict):
     url: str | None = None
     standfirst: str | None = None
     provenance: str | None = None
+    supplied: dict[str, str | None] = {}
 
     @field_validator("date", mode="before")
     @classmethod
@@ -61,6 +70,22 @@ class ArticleMeta(Strict):
         if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
             raise ValueError(f"'{value}' is not an ISO date (YYYY-MM-DD)")
         return value
+
+    def supplied_problems(self) -> list[tuple[str, str]]:
+        """(key of `supplied`, what is wrong with it): each supplied value needs its value and a note."""
+        problems = []
+        for key, note in self.supplied.items():
+            if key not in SUPPLIABLE:
+                problems.append((key, f"supplied: '{key}' cannot be supplied; only {', '.join(SUPPLIABLE)} can"))
+            elif not note:
+                problems.append((key, f"supplied.{key}: a supplied {key} needs a note saying how it was established "
+                                      f"(e.g. 'identified from the byline')"))
+            elif getattr(self, key) is None:
+                problems.append((key, f"supplied.{key}: there is no {key} to explain: set '{key}:' to the value you established"))
+        return problems
+
+    def is_supplied(self, key: str) -> bool:
+        return bool(self.supplied.get(key)) and getattr(self, key, None) is not None
 
 
 class ChapterMatch(Strict):
@@ -121,10 +146,22 @@ class Term(Strict):
         return list(seen)
 
 
+class SourceRecord(Strict):
+    """One source as an edition recorded it: its title, and fingerprints of its text and of its metadata."""
+
+    title: str
+    text: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
+    meta: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
+
+
 class Edition(Strict):
-    """editions/<n>.yaml: one released edition."""
+    """editions/<n>.yaml: one released edition.
+
+    A source is a SourceRecord; manifests written before it existed hold one fingerprint
+    of text and metadata together ("sha256:…"), and are read as they are.
+    """
 
     edition: int = Field(ge=1)
     released: dt.date
     note: str | None = None
-    sources: dict[str, str] = {}
+    sources: dict[str, SourceRecord | str] = {}

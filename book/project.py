@@ -45,6 +45,11 @@ class Article:
     body: str
     passages: tuple[Passage, ...]
     path: str
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # front-matter key → line
+
+    def line(self, key: str) -> int:
+        """The line of a front-matter key (where it would go, the front matter's first line, if absent)."""
+        return self.lines.get(key, 2)
 
 
 @dataclass(frozen=True)
@@ -334,11 +339,14 @@ def _load_article(path: Path, where: Located) -> _Parsed | None:
         where.warning(line_of(data, ("date",), 2), "no date: the book will cite it as 'n.d.'")
     if meta.outlet is None:
         where.warning(line_of(data, ("outlet",), 2), "no outlet: the book will cite it as 'outlet not named'")
+    for key, problem in meta.supplied_problems():
+        where.error(line_of(data, ("supplied", key), 2), problem)
     blocks = split_passages(body, body_line)
     if not blocks:
         where.error(body_line - 1, "the article has no text after its front matter")
     passages = tuple(Passage(path.stem, n, text, line) for n, (text, line) in enumerate(blocks, 1))
-    article = Article(path.stem, meta, body, passages, where.rel)
+    lines = {str(key): line_of(data, (key,), 2) for key in data}
+    article = Article(path.stem, meta, body, passages, where.rel, lines)
     return _Parsed(article, data, where, 2)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from book.annotate import annotate, slugify
-from book.editions import current_edition, fingerprint
+from book.editions import current_edition, legacy_fingerprint
 from book.glossary import parts_text, passage_text
 from book.organise import Plan, PlannedChapter, organise
 from book.project import load
@@ -79,6 +79,51 @@ def test_contested_names_link_to_their_entry_and_glossary_shows_them_all():
     assert kessa.see == (("dam", "Upper Kessa Dam"),)
 
 
+def test_a_chapter_quoting_both_sides_links_both_names_of_a_contested_entry(tmp_path):
+    """Northland's article says Kessa, Southland's says Qessa: each name is linked where its side's article has it."""
+    from click.testing import CliRunner
+
+    from book.cli import main
+
+    root = tmp_path / "book"
+    shutil.copytree(MINIMAL, root)
+    gazette = root / "corpus" / f"{GAZETTE}.md"
+    gazette.write_text(gazette.read_text(encoding="utf-8").replace("on the Qessa", "on the river"), encoding="utf-8")
+    _, book = build(root)
+    rights = book.chapters[0]
+    linked = {(g.article_id, part.text) for g in rights.groups for p in g.passages for part in p.parts
+              if isinstance(part, TermMention) and part.term_id == "kessa"}
+    assert linked == {(GAZETTE, "Kessa"), (SOUTH, "Qessa")}
+    result = CliRunner().invoke(main, ["build", "--html", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    page = next((root / "dist").glob("*.html")).read_text(encoding="utf-8")
+    chapter = page[page.index('id="chapter-water-rights"'):page.index('id="chapter-talks"')]
+    assert 'href="#term-kessa">Kessa</a>' in chapter and 'href="#term-kessa">Qessa</a>' in chapter
+
+
+def test_one_sided_chapters_and_the_book_s_own_counts():
+    from book.render.model import Dominance
+
+    _, book = build(MINIMAL)
+    assert book.chapters[0].dominant == Dominance("Northland press", 3, 4, "perspective")
+    assert book.chapters[1].dominant == Dominance("Southland government", 1, 1, "perspective")
+    assert book.chapters[2].dominant == Dominance("outlet not named", 1, 1, "no outlet")
+    a = book.attribution
+    assert (a.sources, a.passages, a.outlet_named, a.outlet_supplied, a.outlet_missing) == (3, 6, 2, 0, 1)
+    assert (a.dated, a.date_supplied, a.undated, a.chapters, a.dominated_chapters) == (2, 0, 1, 3, 3)
+    assert a.countries == (("Northland", 1), ("Southland", 1)) and a.country_missing == 1
+    assert [(r.perspective, r.sources, r.passages) for r in book.balance] == [
+        ("Northland press", 1, 3), ("Southland government", 1, 2), ("outlet not named", 1, 1)]
+
+
+def test_a_balanced_chapter_has_no_note(tmp_path):
+    _, book = build(MINIMAL, hand_plan(("both", (f"{GAZETTE}:1", f"{GAZETTE}:2", f"{SOUTH}:1", f"{SOUTH}:2")),
+                                       ("rest", (f"{GAZETTE}:3", "undated-letter:1"))))
+    assert book.chapters[0].dominant is None  # 2 of 4 each
+    assert book.chapters[1].dominant is None  # 1 of 2 each: not more than two thirds
+    assert book.attribution.dominated_chapters == 0
+
+
 def test_back_references_point_at_mentions_in_the_book():
     _, book = build(MINIMAL)
     found = mentions(book)
@@ -143,7 +188,7 @@ def test_changes_since_the_last_edition(tmp_path):
     (root / "editions").mkdir()
     (root / "editions" / "1.yaml").write_text(
         "edition: 1\nreleased: 2021-03-10\nsources:\n"
-        f"  {GAZETTE}: \"{fingerprint(project.article(GAZETTE))}\"\n"
+        f"  {GAZETTE}: \"{legacy_fingerprint(project.article(GAZETTE))}\"\n"
         f"  {SOUTH}: \"sha256:0000\"\n"
         "  gone-article: \"sha256:1111\"\n", encoding="utf-8")
     _, book = build(root)
@@ -151,7 +196,7 @@ def test_changes_since_the_last_edition(tmp_path):
     assert changes.previous == 1
     assert [(c.article_id, c.title, c.anchor, c.what) for c in changes.added] == [
         ("undated-letter", "A letter from a ferry captain", "further--undated-letter", "added")]
-    assert [(c.article_id, c.anchor) for c in changes.changed] == [(SOUTH, f"water-rights--{SOUTH}")]
+    assert [(c.article_id, c.anchor, c.what) for c in changes.changed] == [(SOUTH, f"water-rights--{SOUTH}", "changed")]
     assert [(c.article_id, c.title, c.anchor, c.what) for c in changes.removed] == [
         ("gone-article", "gone-article", None, "removed")]
     assert book.edition.number == 2 and book.edition.draft

@@ -71,3 +71,35 @@ def test_balance_counts_passages_per_perspective(varied):
     rows = [(row.perspective, row.passages) for row in balance(project, refs)]
     assert rows == [("Northland press", 2), ("Southland government", 1), ("perspective not stated", 1),
                     ("outlet not named", 1)]
+
+
+def test_supplied_values_are_in_square_brackets_with_their_notes(tmp_path):
+    root = tmp_path / "book"
+    shutil.copytree(MINIMAL, root)
+    letter = root / "corpus" / "undated-letter.md"
+    letter.write_text(letter.read_text(encoding="utf-8").replace(
+        "outlet: null\ndate: null",
+        "outlet: South Wire\ndate: 2021-03-04\nauthor: Ivo Brand\n"
+        "supplied:\n  outlet: identified from the letters page\n  date: from the postmark\n  author: signed on the back"),
+        encoding="utf-8")
+    project = load(root)
+    cited = citation(project, project.article("undated-letter"))
+    assert (cited.outlet_text, cited.date_text, cited.author_text) == ("[South Wire]", "[2021-03-04]", "[Ivo Brand]")
+    assert (cited.outlet, cited.date, cited.author) == ("South Wire", dt.date(2021, 3, 4), "Ivo Brand")
+    assert cited.note("outlet") == "identified from the letters page" and cited.note("date") == "from the postmark"
+    assert cited.perspective == "Southland government"  # a supplied outlet is an outlet like any other
+    south = next(group for group in sources(project, {}) if group.outlet == "South Wire")
+    assert [entry.citation.article_id for entry in south.entries] == ["undated-letter", "southwire-2021-03-05-talks"]
+    plain = citation(project, project.article("southwire-2021-03-05-talks"))
+    assert (plain.outlet_text, plain.date_text, plain.supplied) == ("South Wire", "2021-03-05", ())
+
+
+def test_dominance_is_more_than_two_thirds():
+    from book.citations import dominance, share_text
+    from book.render.model import BalanceRow
+
+    assert dominance((BalanceRow("a", 2), BalanceRow("b", 1))) is None  # two thirds exactly
+    found = dominance((BalanceRow("a", 3), BalanceRow("b", 1)))
+    assert (found.perspective, found.passages, found.total, found.kind) == ("a", 3, 4, "perspective")
+    assert share_text(found) == "3 of 4 passages come from sources with the perspective 'a'"
+    assert share_text(dominance((BalanceRow("outlet not named", 4),))) == "all 4 passages come from sources that name no outlet"

@@ -263,6 +263,10 @@ def test_the_minimal_book_has_only_its_known_warnings(project_copy):
     result = run("check", "--project", str(project_copy()))
     assert result.exit_code == 0
     assert [line for line in lines(result) if ": warning: " in line] == [
+        "chapters/01-water-rights.md:1: warning: 3 of 4 passages come from sources with the perspective "
+        "'Northland press' (more than two thirds); the chapter says so in a note at its start",
+        "chapters/02-talks.md:1: warning: its only passage comes from a source with the perspective "
+        "'Southland government' (more than two thirds); the chapter says so in a note at its start",
         "corpus/undated-letter.md:3: warning: no outlet: the book will cite it as 'outlet not named'",
         "corpus/undated-letter.md:4: warning: no date: the book will cite it as 'n.d.'",
     ]

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from book.cli import main
-from book.editions import current_edition, diff, fingerprint
+from book.editions import METADATA, TEXT, current_edition, diff, record_of
 from book.project import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +38,7 @@ def released(project_copy, monkeypatch):
     from book import editions
 
     monkeypatch.setattr(editions, "RELEASE_FORMATS", ("epub",))
-    result = run(project, "release", "--note", "First edition for the class.")
+    result = run(project, "release", "--allow-unattributed", "--note", "First edition for the class.")
     assert result.exit_code == 0, result.output
     return project
 
@@ -49,8 +49,10 @@ def test_first_release_writes_a_manifest_of_every_source(released):
     assert manifest["edition"] == 1
     assert str(manifest["released"]) == "2021-05-01"
     assert manifest["note"] == "First edition for the class."
-    assert manifest["sources"] == {a.id: fingerprint(a) for a in project.articles}
-    assert all(value.startswith("sha256:") and len(value) == 71 for value in manifest["sources"].values())
+    assert manifest["sources"] == {a.id: record_of(a).model_dump() for a in project.articles}
+    assert manifest["sources"]["undated-letter"]["title"] == "A letter from a ferry captain"
+    assert all(record[key].startswith("sha256:") and len(record[key]) == 71
+               for record in manifest["sources"].values() for key in ("text", "meta"))
     info = current_edition(project)
     assert (info.number, info.draft, info.label) == (1, False, "Edition 1")
 
@@ -82,12 +84,13 @@ def test_draft_after_changes_then_second_release(released):
     assert change.previous == 1
     assert change.added == ("southwire-2021-04-01-station",)
     assert change.changed == ("gazette-2021-03-02-dam-filling",)
+    assert change.how == {"gazette-2021-03-02-dam-filling": TEXT}
     assert change.removed == ()
     info = current_edition(project)
     assert (info.number, info.draft, info.label) == (2, True, "Edition 2 (draft)")
     assert_draft_outputs_show_changes(released)
 
-    result = run(released, "release", "--note", "Adds the monitoring station.")
+    result = run(released, "release", "--allow-unattributed", "--note", "Adds the monitoring station.")
     assert result.exit_code == 0, result.output
     manifest = YAML(typ="safe").load((released / "editions/2.yaml").read_text(encoding="utf-8"))
     assert manifest["edition"] == 2 and "southwire-2021-04-01-station" in manifest["sources"]
@@ -96,9 +99,44 @@ def test_draft_after_changes_then_second_release(released):
     assert sorted(p.name for p in (released / "editions").iterdir()) == ["1.yaml", "2.yaml"]
 
 
-def test_removed_article_is_listed(released):
+def test_removed_article_is_listed_by_its_recorded_title(released):
     (released / "corpus/undated-letter.md").unlink()
-    assert diff(load(released)).removed == ("undated-letter",)
+    change = diff(load(released))
+    assert change.removed == ("undated-letter",)
+    assert change.titles == {"undated-letter": "A letter from a ferry captain"}
+
+
+def test_metadata_and_text_changes_are_told_apart(released):
+    letter = released / "corpus/undated-letter.md"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("date: null", "date: 2021-03-04"), encoding="utf-8")
+    gazette = released / "corpus/gazette-2021-03-02-dam-filling.md"
+    text = gazette.read_text(encoding="utf-8")
+    gazette.write_text(text.replace("author: Mira Olsen", "author: Mira Olsen-Berg").replace("within a day", "within two days"),
+                       encoding="utf-8")
+    south = released / "corpus/southwire-2021-03-05-talks.md"
+    south.write_text(south.read_text(encoding="utf-8").replace("provenance: written for the tests", "provenance: moved"),
+                     encoding="utf-8")
+    change = diff(load(released))
+    assert change.how == {"undated-letter": METADATA, "gazette-2021-03-02-dam-filling": "text and metadata changed"}
+    assert "southwire-2021-03-05-talks" not in change.changed  # where `book add` found it is not the source's metadata
+
+
+def test_old_manifests_still_read(released):
+    """A manifest of one fingerprint per source (before titles and separate fingerprints) is read as it was written."""
+    from book.editions import legacy_fingerprint
+
+    project = load(released)
+    old = "".join(f"  {a.id}: {legacy_fingerprint(a)}\n" for a in project.articles)
+    (released / "editions/1.yaml").write_text(f"edition: 1\nreleased: 2021-05-01\nsources:\n{old}", encoding="utf-8")
+    assert not diff(load(released)).any and not current_edition(load(released)).draft
+    letter = released / "corpus/undated-letter.md"
+    letter.write_text(letter.read_text(encoding="utf-8").replace(
+        "outlet: null", "outlet: South Wire\nsupplied: {outlet: identified from the ferry company's notice}"), encoding="utf-8")
+    gazette = released / "corpus/gazette-2021-03-02-dam-filling.md"
+    gazette.write_text(gazette.read_text(encoding="utf-8").replace("within a day", "within two days"), encoding="utf-8")
+    change = diff(load(released))
+    # only the supplied outlet is new: the old fingerprint of the letter without it still matches
+    assert change.how == {"undated-letter": METADATA, "gazette-2021-03-02-dam-filling": "changed"}
 
 
 def assert_draft_outputs_show_changes(project: Path) -> None:
@@ -124,7 +162,7 @@ def test_concurrent_releases_record_one_edition(project_copy):
     """Two `book release` at once: the lock lets one write editions/1.yaml; the other finds nothing changed."""
     project = project_copy("minimal")
     env = {**__import__("os").environ, "SOURCE_DATE_EPOCH": "1619827200"}
-    command = [sys.executable, "-m", "book", "release", "--project", str(project)]
+    command = [sys.executable, "-m", "book", "release", "--allow-unattributed", "--project", str(project)]
     runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             for _ in range(2)]
     outputs = [(run.wait(timeout=300), run.stdout.read()) for run in runs]
@@ -161,7 +199,7 @@ def test_failed_build_records_no_edition(project_copy, monkeypatch):
     from book import editions
 
     monkeypatch.setattr(editions, "RELEASE_FORMATS", ("epub",))
-    result = run(project, "release")
+    result = run(project, "release", "--allow-unattributed")
     assert result.exit_code == 1
     assert "file system: " in result.output and "Is a directory" in result.output
     assert not (project / "editions" / "1.yaml").exists()

@@ -48,11 +48,15 @@ def test_minimal_project_loads(project_copy):
 def test_check_passes_on_valid_projects_with_warnings_listed(project_copy):
     result = check(project_copy("minimal"))
     assert result.exit_code == 0
-    assert result.output.splitlines()[:2] == [
+    assert result.output.splitlines()[:4] == [
+        "chapters/01-water-rights.md:1: warning: 3 of 4 passages come from sources with the perspective "
+        "'Northland press' (more than two thirds); the chapter says so in a note at its start",
+        "chapters/02-talks.md:1: warning: its only passage comes from a source with the perspective "
+        "'Southland government' (more than two thirds); the chapter says so in a note at its start",
         "corpus/undated-letter.md:3: warning: no outlet: the book will cite it as 'outlet not named'",
         "corpus/undated-letter.md:4: warning: no date: the book will cite it as 'n.d.'",
     ]
-    assert "0 errors, 2 warnings" in result.output
+    assert "0 errors, 4 warnings" in result.output
 
 
 def test_strict_turns_warnings_into_errors(project_copy):
@@ -221,3 +225,16 @@ def test_unreadable_glossary_does_not_make_every_term_reference_an_error(project
     project = project_copy("minimal")
     edit(project / "glossary.yaml", "  term: Kessa\n", "  term: Kessa\n  term: Qessa\n")
     assert problems(project) == ['glossary.yaml:3: error: invalid YAML: found duplicate key "term" with value "Qessa" (original value: "Kessa")']
+
+
+def test_supplied_metadata_is_read_with_its_notes_and_old_files_still_read(project_copy):
+    root = project_copy("minimal")
+    letter = root / "corpus" / "undated-letter.md"
+    letter.write_text(letter.read_text(encoding="utf-8").replace(
+        "outlet: null", 'outlet: Harbour Gazette\nsupplied: {outlet: "identified from the letters page"}'), encoding="utf-8")
+    project = load(root)
+    meta = project.article("undated-letter").meta
+    assert meta.supplied == {"outlet": "identified from the letters page"} and meta.is_supplied("outlet")
+    assert project.article("undated-letter").line("outlet") == 3
+    assert not any("no outlet" in d.message for d in project.warnings)
+    assert load(root).article("gazette-2021-03-02-dam-filling").meta.supplied == {}  # files without it are as before

@@ -47,14 +47,27 @@ class Citation:
     author: str | None
     dateline: str | None
     url: str | None
+    supplied: tuple[tuple[str, str], ...] = ()  # (field, the editor's note): values the source does not print
+
+    def note(self, field: str) -> str | None:
+        """The editor's note on how a supplied value was established (None: the source prints it)."""
+        return next((note for key, note in self.supplied if key == field), None)
+
+    def _shown(self, field: str, value: str) -> str:
+        """A supplied value in square brackets, as library catalogues print what the item does not say."""
+        return f"[{value}]" if self.note(field) is not None else value
 
     @property
     def outlet_text(self) -> str:
-        return self.outlet or "outlet not named"
+        return self._shown("outlet", self.outlet) if self.outlet else "outlet not named"
 
     @property
     def date_text(self) -> str:
-        return self.date.isoformat() if self.date else "n.d."
+        return self._shown("date", self.date.isoformat()) if self.date else "n.d."
+
+    @property
+    def author_text(self) -> str | None:
+        return self._shown("author", self.author) if self.author else None
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,16 @@ class BalanceRow:
 
 
 @dataclass(frozen=True)
+class Dominance:
+    """One perspective supplies more than two thirds of a chapter's passages: the chapter says so."""
+
+    perspective: str  # as in BalanceRow
+    passages: int
+    total: int
+    kind: str  # "perspective" | "no outlet" | "no perspective"
+
+
+@dataclass(frozen=True)
 class ChapterView:
     slug: str
     number: int  # 1-based position in the book
@@ -87,6 +110,7 @@ class ChapterView:
     questions: tuple[str, ...]  # HTML
     balance: tuple[BalanceRow, ...]
     further: bool = False  # the final "Further reporting" chapter
+    dominant: Dominance | None = None  # set when one perspective supplies more than two thirds of the passages
 
 
 @dataclass(frozen=True)
@@ -138,7 +162,7 @@ class ChangedArticle:
     article_id: str
     title: str
     anchor: str | None  # where it is quoted now (None when removed)
-    what: str  # "added" | "text changed" | "metadata changed" | "removed"
+    what: str  # "added" | "text changed" | "metadata changed" | "text and metadata changed" | "changed" | "removed"
 
 
 @dataclass(frozen=True)
@@ -164,6 +188,35 @@ class Changes:
 
 
 @dataclass(frozen=True)
+class Attribution:
+    """What the book can say of its sources, counted: every sentence it says about them comes from here."""
+
+    sources: int
+    passages: int
+    outlet_named: int  # the source names its outlet
+    outlet_supplied: int  # the editors established it (printed in square brackets)
+    outlet_missing: int  # cited as "outlet not named"
+    dated: int  # the source gives its date
+    date_supplied: int
+    undated: int  # cited as "n.d."
+    author_supplied: int
+    perspective_missing: int  # sources whose outlet is known but has no stated perspective
+    chapters: int
+    dominated_chapters: int  # chapters where one perspective supplies more than two thirds of the passages
+    countries: tuple[tuple[str, int], ...] = ()  # (country of the outlet, sources), by name
+    country_missing: int = 0  # sources whose outlet's country is not stated (or that name no outlet)
+
+
+@dataclass(frozen=True)
+class PerspectiveShare:
+    """How much of the whole book comes from one perspective."""
+
+    perspective: str  # as in BalanceRow
+    sources: int
+    passages: int
+
+
+@dataclass(frozen=True)
 class Book:
     title: str
     subtitle: str | None
@@ -180,6 +233,8 @@ class Book:
     sources: tuple[OutletSources, ...]
     changes: Changes
     slug: str  # the book's name for files, e.g. "nagorno-karabakh-2020"
+    attribution: Attribution | None = None  # None only for books made by hand (tests): nothing is said then
+    balance: tuple[PerspectiveShare, ...] = ()  # the whole book by perspective, most passages first
 
     @property
     def stem(self) -> str:
