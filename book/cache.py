@@ -35,7 +35,8 @@ import jinja2
 from markdown_it.common.utils import escapeHtml
 
 import book
-from book import files, signing
+from book import files, lock, signing
+from book.errors import ProjectError
 from book.glossary import MARKDOWN, Linker, Match, Matcher, _Parts, _render, parts_text
 
 LOGGER = logging.getLogger("book.cache")
@@ -65,7 +66,8 @@ class Cache:
     APPENDS = 30  # … or more appended pickles than this
 
     def __init__(self, root: Path, name: str, version: str):
-        self.path = Path(root) / FOLDER / f"{name}.pickle"
+        self.root = Path(root)
+        self.path = self.root / FOLDER / f"{name}.pickle"
         self.version = version
         key = signing.user_key(root)
         self._signer = signing.Signer(key, name) if key is not None else None
@@ -83,7 +85,7 @@ class Cache:
         if self._signer is None:
             return {}
         try:
-            with open(self.path, "rb") as stream:
+            with files.open_regular(self.path, self.root) as stream:
                 header = read_frame(stream, self._signer)
                 if not (isinstance(header, dict) and header.get("version") == self.version
                         and isinstance(header.get("entries"), dict)):
@@ -132,13 +134,14 @@ class Cache:
         rewrite = (not self._intact or self._appends >= self.APPENDS
                    or stored > (1 + self.STALE) * len(self._used))
         try:
+            lock.dist_folder(self.root, FOLDER.name)  # never a dist/.cache that leads out of the project
             if rewrite:
                 _write_atomic(self.path, {"version": self.version, "entries": self._used}, self._signer)
             elif self._new:
                 with open(self.path, "r+b") as stream:  # not "ab": the frame's length is written back at its start
                     stream.seek(0, os.SEEK_END)
                     write_frame(stream, self._new, self._signer)
-        except (OSError, pickle.PicklingError) as error:
+        except (OSError, pickle.PicklingError, ProjectError) as error:
             LOGGER.debug("%s: not written (%s)", self.path, error)
 
 
@@ -405,15 +408,16 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
     A file cut short, forged or from another version of Jinja is a miss: the template is compiled again.
     """
 
-    def __init__(self, folder: Path, signer: signing.Signer):
-        self.folder, self.signer = folder, signer
+    def __init__(self, root: Path, signer: signing.Signer):
+        self.root, self.signer = Path(root), signer
+        self.folder = self.root / FOLDER / "templates"
 
     def _path(self, bucket) -> Path:
         return self.folder / f"{bucket.key}.bytecode"
 
     def load_bytecode(self, bucket) -> None:
         try:
-            with open(self._path(bucket), "rb") as stream:
+            with files.open_regular(self._path(bucket), self.root) as stream:
                 data = stream.read(_MAX_TEMPLATE + 1)
             if len(data) <= signing.TAG_BYTES or len(data) > _MAX_TEMPLATE:
                 return
@@ -427,8 +431,9 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket) -> None:
         blob = bucket.bytecode_to_string()
         try:
+            lock.dist_folder(self.root, FOLDER.name, self.folder.name)  # never one that leads out of the project
             files.write_atomic(self._path(bucket), self.signer.tag(blob) + blob)
-        except OSError as error:
+        except (OSError, ProjectError) as error:
             LOGGER.debug("%s: not written (%s)", self._path(bucket), error)
 
 
@@ -440,7 +445,7 @@ def _bytecode_cache(root: Path):
     key = signing.user_key(root)
     if key is None:
         return None
-    return SignedBytecodeCache(Path(root) / FOLDER / "templates", signing.Signer(key, "templates"))
+    return SignedBytecodeCache(root, signing.Signer(key, "templates"))
 
 
 @contextlib.contextmanager

@@ -65,23 +65,31 @@ class Unreadable(OSError):
     """A project file that is not read: not a regular file, too large, or outside the project."""
 
 
-def read_bytes(path: Path, root: Path | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file (inside `root`, if given) of at most `limit` bytes; Unreadable or OSError otherwise.
+def open_regular(path: Path, root: Path | None = None):
+    """`path` opened for reading in binary, if it is a regular file (inside `root`, if given); Unreadable or OSError otherwise.
 
-    Opened without blocking, so a FIFO in the project cannot hang the command, and read no
-    further than the limit, so a link to /dev/zero cannot fill the memory.
+    Opened without blocking, so a FIFO in the project cannot hang the command.
     """
     if root is not None:
         real, inside = Path(path).resolve(), Path(root).resolve()
         if not real.is_relative_to(inside):
             raise Unreadable(0, f"links to {real}, outside the project")
-    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(stream.fileno())
+    stream = os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb")
+    info = os.fstat(stream.fileno())
+    if not stat.S_ISREG(info.st_mode):
+        stream.close()
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(21, "is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise Unreadable(0, "not a regular file")
+        raise Unreadable(0, "not a regular file")
+    return stream
+
+
+def read_bytes(path: Path, root: Path | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file (inside `root`, if given) of at most `limit` bytes; Unreadable or OSError otherwise.
+
+    Read no further than the limit, so a link to /dev/zero cannot fill the memory.
+    """
+    with open_regular(path, root) as stream:
         data = stream.read(limit + 1)
     if len(data) > limit:
         raise Unreadable(0, f"more than {limit // (1024 * 1024)} MB: too large for a project file")

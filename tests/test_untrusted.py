@@ -342,3 +342,22 @@ def test_a_word_longer_than_any_line_is_printed_whole_and_does_not_stall_the_lay
     epub = read_epub(next((root / "dist").glob("*.epub")))
     chapters = b"".join(data for name, data in epub.items() if name.endswith(".xhtml"))
     assert word.encode() in re.sub(rb"<wbr ?/>|</?span[^>]*>", b"", chapters)
+
+
+def test_a_cache_folder_linked_out_or_a_fifo_cache_is_neither_written_nor_waited_for(project_copy, tmp_path):
+    root = project_copy()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "dist").mkdir()
+    (root / "dist" / ".cache").symlink_to(elsewhere, target_is_directory=True)
+    result = subprocess.run([sys.executable, "-m", "book", "build", "--html", "--epub", "--project", str(root)],
+                            capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert list(elsewhere.iterdir()) == []  # the build ran without a cache rather than write outside
+    (root / "dist" / ".cache").unlink()
+    (root / "dist" / ".cache").mkdir()
+    os.mkfifo(root / "dist" / ".cache" / "sources.pickle")
+    os.mkfifo(root / "dist" / ".cache" / "groups.pickle")
+    result = subprocess.run([sys.executable, "-m", "book", "build", "--html", "--project", str(root)],
+                            capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.returncode == 0, result.stderr
