@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from book.clock import today
 from book.errors import Diagnostic, ReleaseError, plural
 from book.files import write_atomic
-from book.lock import project_lock
+from book.lock import project_folder, project_lock
 from book.models import SUPPLIABLE, Edition, SourceRecord
 from book.project import Article, Project, load
 from book.render.model import EditionInfo
@@ -194,6 +194,7 @@ def record(project_dir: Path, note: str | None = None, allow_unattributed: bool 
         number = (change.previous or 0) + 1
         path = project.root / "editions" / f"{number}.yaml"
         made_folder = not path.parent.exists()
+        project_folder(project.root, "editions")  # never an editions/ that leads out of the project
         try:
             write_atomic(path, manifest(project, number, note), overwrite=False)
         except FileExistsError:

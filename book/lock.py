@@ -13,15 +13,20 @@ from book.errors import ProjectError
 
 
 def dist_folder(project_dir: Path, *parts: str) -> Path:
-    """`<project>/dist/<parts…>`, made if missing; ProjectError if it (or a folder on the way) leads out of the project.
+    """`<project>/dist/<parts…>`, made if missing; ProjectError if it (or a folder on the way) leads out of the project."""
+    return project_folder(project_dir, "dist", *parts)
 
-    A project folder may come from anyone: a `dist/` that is a link to elsewhere would let a
-    build write over files outside the project.
+
+def project_folder(project_dir: Path, *parts: str) -> Path:
+    """`<project>/<parts…>`, made if missing; ProjectError if it (or a folder on the way) leads out of the project.
+
+    A project folder may come from anyone: a `dist/` or `editions/` that is a link to
+    elsewhere would let a command write over files outside the project.
     """
     root = Path(project_dir).resolve()
-    folder = root.joinpath("dist", *parts)
+    folder = root.joinpath(*parts)
     inside = root
-    for part in ("dist", *parts):
+    for part in parts:
         inside = inside / part
         if inside.is_symlink() and not inside.resolve().is_relative_to(root):
             raise ProjectError(f"{inside.relative_to(root).as_posix()}: links to {inside.resolve()}, outside the project; "

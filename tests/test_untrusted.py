@@ -361,3 +361,14 @@ def test_a_cache_folder_linked_out_or_a_fifo_cache_is_neither_written_nor_waited
     result = subprocess.run([sys.executable, "-m", "book", "build", "--html", "--project", str(root)],
                             capture_output=True, text=True, timeout=120, cwd=REPO)
     assert result.returncode == 0, result.stderr
+
+
+def test_an_editions_folder_linked_out_of_the_project_is_never_written(project_copy, tmp_path):
+    root = project_copy()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "editions").symlink_to(elsewhere, target_is_directory=True)
+    result = run("release", "--allow-unattributed", "--project", str(root))
+    assert result.exit_code == 1
+    assert f"editions: links to {elsewhere}, outside the project" in result.output
+    assert list(elsewhere.iterdir()) == []
