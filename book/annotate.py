@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from book import editions
+from book import editions, i18n
 from book.citations import attribution, balance, book_balance, citation, dominance, sources
 from book.glossary import Linker, render_inline, render_markdown
 from book.organise import Plan, PlannedChapter
@@ -27,7 +27,9 @@ from book.render.model import (
 def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker | None = None) -> Book:
     """The book the renderers read (DESIGN §3 stage 4); `linker` is a fresh one (e.g. cache.CachedLinker) if given."""
     linker = linker or Linker(project.glossary)
-    chapters = tuple(_chapter(project, planned, number, linker) for number, planned in enumerate(plan.chapters, 1))
+    labels = labels_of(project.config.labels)
+    words = i18n.Words(project.config.language, labels)
+    chapters = tuple(_chapter(project, planned, number, linker, words) for number, planned in enumerate(plan.chapters, 1))
     quoted_in: dict[str, list[tuple[str, str, str]]] = {}
     for chapter in chapters:
         for group in chapter.groups:
@@ -52,7 +54,13 @@ def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker 
         slug=slugify(config.title),
         attribution=attribution(project, [chapter.balance for chapter in chapters]),
         balance=book_balance(project),
+        labels=labels,
     )
+
+
+def labels_of(labels: dict) -> tuple:
+    """book.yaml's `labels:` as the book model keeps them (a list of plural forms as a tuple)."""
+    return tuple(sorted((key, tuple(value) if isinstance(value, list) else value) for key, value in labels.items()))
 
 
 def slugify(title: str) -> str:
@@ -61,7 +69,7 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "book"
 
 
-def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Linker) -> ChapterView:
+def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Linker, words: i18n.Words) -> ChapterView:
     linker.start_chapter(planned.slug)
     order: list[str] = []
     by_article: dict[str, list[int]] = {}
@@ -78,9 +86,9 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
     return ChapterView(
         slug=planned.slug,
         number=number,
-        title=planned.title,
+        title=words.gettext(planned.title) if planned.further else planned.title,
         anchor=f"chapter-{planned.slug}",
-        intro_html=render_markdown(planned.intro),
+        intro_html=render_markdown(words.gettext(planned.intro) if planned.further else planned.intro),
         groups=groups,
         questions=tuple(render_inline(question) for question in planned.questions),
         balance=rows,

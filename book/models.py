@@ -33,6 +33,7 @@ class BookConfig(Strict):
     identifier: str | None = None
     page_size: Literal["A4", "Letter"] = "A4"
     chapters: list[NonEmpty] | None = None
+    labels: dict[str, Annotated[str, Field(min_length=1)] | list[NonEmpty]] = {}  # the book's own words overridden
 
 
 class Outlet(Strict):
@@ -63,6 +64,7 @@ class ArticleMeta(Strict):
     standfirst: str | None = None
     provenance: str | None = None
     supplied: dict[str, str | None] = {}
+    language: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")  # the source's, if not the book's
 
     @field_validator("date", mode="before")
     @classmethod

@@ -13,6 +13,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from book import i18n
 from book.crossrefs import Known, check_references, order_chapters
 from book.errors import Diagnostic, ProjectError, plural
 from book.files import Located, line_of, load_yaml, read_bytes, read_text, split_front_matter, validate
@@ -156,6 +157,7 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
     )
     if config and config.model is not None:
         chapters = order_chapters(config, chapters, known)
+        _check_language(config)
     check_references(outlets, glossary, articles, chapters, known)
     diagnostics = sorted(d for where in found for d in where.diagnostics)
     errors = [d for d in diagnostics if d.severity == "error" or strict]
@@ -172,6 +174,16 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
         editions=tuple(sorted((parsed.model for parsed in editions), key=lambda e: e.edition)),
         warnings=tuple(diagnostics),
     )
+
+
+def _check_language(config: _Parsed) -> None:
+    """book.yaml's language has a catalogue (else a warning: English words) and its labels are known messages."""
+    model = config.model
+    warning = i18n.catalogue_warning(model.language)
+    if warning:
+        config.where.warning(config.line("language"), warning)
+    for key, message in i18n.label_problems(model.language, model.labels):
+        config.where.error(config.line("labels", key), message)
 
 
 def _rel(root: Path, path: Path) -> str:

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from book import files, lock, progress
+from book import files, i18n, lock, progress
 from book.render import worker
 from book.render.model import Book
 
@@ -30,7 +30,8 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
         lock.dist_folder(project.root, "handouts")
     staging = Path(tempfile.mkdtemp(dir=dist, prefix=".staging-"))
     try:
-        staged = _stage_outputs(book, project, staging, formats, handouts, keep_html, parallel)
+        with i18n.using(book.words()):  # every output in the book's language (the EPUB worker forks inside)
+            staged = _stage_outputs(book, project, staging, formats, handouts, keep_html, parallel)
         return _commit(staging, staged, dist)
     except OSError as error:  # name the output, not the staging file it was being written to
         raise _named(error, staging, dist) from error

@@ -16,6 +16,7 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
+from book import i18n
 from book.clock import build_time
 from book.errors import RenderError
 from book.files import write_atomic
@@ -128,17 +129,20 @@ def render_documents(book: Book) -> list[Document]:
             raise RenderError(f"EPUB: {file_name} is not well-formed XHTML: {exc}") from exc
         return data
 
-    alt = f"Cover: {book.title}" + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition.label}."
-    back = list(BACK_SECTIONS)
+    _ = i18n.current().gettext
+    described = book.title + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition.label}."
+    alt = _("Cover: %(description)s") % {"description": described}
+    back = [(name, _(title), landmark) for name, title, landmark in BACK_SECTIONS]
     front = [
-        Document("cover.xhtml", "Cover", render("cover", "cover.xhtml", book.title, "cover", cover_alt=alt), False, "cover"),
-        Document("title.xhtml", "Title page", render("title", "title.xhtml", book.title, "frontmatter"), True, "titlepage"),
-        Document("colophon.xhtml", "About this edition", render("colophon", "colophon.xhtml", "About this edition", "frontmatter")),
+        Document("cover.xhtml", _("Cover"), render("cover", "cover.xhtml", book.title, "cover", cover_alt=alt), False, "cover"),
+        Document("title.xhtml", _("Title page"), render("title", "title.xhtml", book.title, "frontmatter"), True, "titlepage"),
+        Document("colophon.xhtml", _("About this edition"),
+                 render("colophon", "colophon.xhtml", _("About this edition"), "frontmatter")),
     ]
     chapters = [
         Document(
             links.chapter_file(chapter.slug),
-            f"{chapter.number}. {chapter.title}",
+            f"{i18n.current().number(chapter.number)}. {chapter.title}",
             render("chapter", links.chapter_file(chapter.slug), chapter.title, "bodymatter", chapter=chapter),
             True,
             "bodymatter" if chapter.number == 1 else None,
@@ -166,9 +170,10 @@ def _contents(book: Book, render, front, chapters, backmatter) -> Document:
         for d in front + chapters + backmatter
         if d.landmark
     ]
-    landmarks.insert(2, {"type": "toc", "href": "nav.xhtml#toc", "title": "Contents"})
-    xhtml = render("nav", "nav.xhtml", "Contents", "frontmatter", toc=entries, landmarks=landmarks)
-    return Document("nav.xhtml", "Contents", xhtml, True, None, ("nav",))
+    contents = i18n.current().gettext("Contents")
+    landmarks.insert(2, {"type": "toc", "href": "nav.xhtml#toc", "title": contents})
+    xhtml = render("nav", "nav.xhtml", contents, "frontmatter", toc=entries, landmarks=landmarks)
+    return Document("nav.xhtml", contents, xhtml, True, None, ("nav",))
 
 
 class _Document(epub.EpubHtml):
@@ -202,7 +207,7 @@ def build_package(book: Book, documents: list[Document]) -> epub.EpubBook:
         add(epub.EpubItem(uid="font-" + _id(font.stem), file_name=f"fonts/{font.name}", media_type=kind, content=font.read_bytes()))
     cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")
     cover.media_type = "image/png"
-    cover.content = cover_png(book.title, book.subtitle, book.edition.label)
+    cover.content = cover_png(book.title, book.subtitle, book.edition.label, i18n.current().direction)
     add(cover)
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     items = [add(_Document(document)) for document in documents]
@@ -219,6 +224,8 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
     package.set_identifier(book.identifier)
     package.set_title(book.title)
     package.set_language(book.language)
+    if i18n.current().direction == "rtl":  # the spine's page-progression-direction: pages turn right to left
+        package.set_direction("rtl")
     for number, editor in enumerate(book.editors, 1):
         package.add_author(editor, uid=f"editor-{number}")
         package.add_metadata(None, "meta", "edt", {"refines": f"#editor-{number}", "property": "role", "scheme": "marc:relators"})
@@ -236,7 +243,7 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
     for feature in ("tableOfContents", "structuralNavigation", "readingOrder", "alternativeText", "displayTransformability"):
         package.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     package.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
-    summary = (
+    summary = i18n.current().gettext(
         "Text with headings for every chapter and article, a table of contents, and notes that open from "
         "their references and link back. The only image is the cover, which has a text description. "
         "Meets WCAG 2.1 Level AA."

@@ -13,9 +13,11 @@ import functools
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from book.render.model import Book, TermMention
+from book import i18n
+from book.i18n import N_
+from book.render.model import NO_OUTLET, NO_PERSPECTIVE, Book, TermMention
 
 ASSETS = Path(__file__).resolve().parent  # templates/, styles/, fonts/
 ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
@@ -97,10 +99,11 @@ def roman(number: int) -> str:
 
 
 # The back matter, in book order: (anchor, title, EPUB landmark type) — shared by every output.
+# Titles are the English messages: each output shows them through the book's catalogue (`_(title)`).
 BACK_SECTIONS = (
-    ("whats-new", "What’s new in this edition", None),
-    ("glossary", "Glossary", "glossary"),
-    ("sources", "Sources", "bibliography"),
+    ("whats-new", N_("What’s new in this edition"), None),
+    ("glossary", N_("Glossary"), "glossary"),
+    ("sources", N_("Sources"), "bibliography"),
 )
 
 
@@ -109,16 +112,79 @@ def back_sections(book) -> tuple[tuple[str, str], ...]:
     return tuple((anchor, title) for anchor, title, _ in BACK_SECTIONS if anchor != "glossary" or book.glossary)
 
 
-# Fixed, not strftime('%B'): the machine's locale must not change the book's bytes.
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-
-
 def long_date(value: dt.date | None) -> str:
-    """"11 November 2020", language-neutral enough for a colophon; "n.d." when unknown."""
-    if value is None:
-        return "n.d."
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    """"11 November 2020" in the book's language (Babel's locale data, never the machine's); "n.d." when unknown."""
+    return i18n.current().date(value)
+
+
+# Words the book model carries as values, shown in the book's language.
+UNKNOWN = {NO_OUTLET: N_("outlet not named"), NO_PERSPECTIVE: N_("perspective not stated")}
+TERM_KINDS = {"place": N_("place"), "person": N_("person"), "organisation": N_("organisation"),
+              "agreement": N_("agreement"), "event": N_("event"), "weapon": N_("weapon"), "concept": N_("concept")}
+CHANGES = {"added": N_("added"), "text changed": N_("text changed"), "metadata changed": N_("metadata changed"),
+           "text and metadata changed": N_("text and metadata changed"), "changed": N_("changed"),
+           "removed": N_("removed")}
+
+
+def unknown(value: str) -> str:
+    """"outlet not named" and "perspective not stated" in the book's language; any other value as it is."""
+    return i18n.current().gettext(UNKNOWN[value]) if value in UNKNOWN else value
+
+
+def term_kind(kind: str) -> str:
+    return i18n.current().gettext(TERM_KINDS[kind]) if kind in TERM_KINDS else kind
+
+
+def change(what: str) -> str:
+    return i18n.current().gettext(CHANGES[what]) if what in CHANGES else what
+
+
+def number(value) -> str:
+    """An integer in the book's locale; anything else (None, text) as it is."""
+    return i18n.current().number(value) if isinstance(value, int) else ("" if value is None else str(value))
+
+
+def country_counts(countries) -> list[str]:
+    """(country, sources) → "Armenia (3 sources)", "Turkey (1)": the first says what is counted."""
+    words = i18n.current()
+    shown = []
+    for country, count in countries:
+        counted = words.ngettext("%(num)s source", "%(num)s sources", count) % {"num": count} if not shown else count
+        shown.append(f"{country} ({counted})")
+    return shown
+
+
+def join_list(items) -> str:
+    return i18n.current().join(list(items))
+
+
+def quote(text: str) -> str:
+    return i18n.current().quote(str(text))
+
+
+def cite(title: str) -> Markup:
+    """A work's title as <cite> (HTML)."""
+    return Markup("<cite>%s</cite>") % title
+
+
+@jinja2.pass_context
+def lang_attrs(context, language: str | None) -> Markup:
+    """` lang="ru"` (and `xml:lang` in the EPUB's XHTML) for text in another language than the book's; else nothing."""
+    words = i18n.current()
+    if not language or language == words.language:
+        return Markup("")
+    direction = i18n.direction(language)
+    attrs = Markup(' lang="%s"') % language
+    if context["links"].output == "epub":
+        attrs += Markup(' xml:lang="%s"') % language
+    if direction != words.direction:  # a quotation in the other direction is laid out (and isolated) as its own
+        attrs += Markup(' dir="%s"') % direction
+    return attrs
+
+
+def direction() -> str:
+    """"rtl" or "ltr": the direction of the book's language."""
+    return i18n.current().direction
 
 
 def is_mention(part) -> bool:
@@ -145,6 +211,8 @@ def article_group(context, group) -> Markup:
         return environment().get_template("parts/group.html").render(variables, group=group, note_number=note_number)
 
     kept_as = links.fingerprint() if kept_groups is not None else None
+    if kept_as is not None:  # the words around the source's own (dates, "n.d.", quotation marks) are the book's language's
+        kept_as = f"{kept_as} {i18n.current().key}"
     if kept_as is None:
         return Markup(render(group.note_number))
     return Markup(kept_groups.html(group, kept_as, render))
@@ -161,9 +229,22 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # the package's templates do not change during a build: no stat() per include
+        extensions=["jinja2.ext.i18n"],
     )
+    # The words of the book being rendered (i18n.current()), looked up when a template runs, so one compiled
+    # template serves every language.
+    env.install_gettext_callables(
+        lambda message: i18n.current().gettext(message),
+        lambda singular, plural, n: i18n.current().ngettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, message: i18n.current().pgettext(context, message),
+        npgettext=lambda context, singular, plural, n: i18n.current().npgettext(context, singular, plural, n),
+    )
+    env.globals.update(quote=quote, cite=cite, join_list=join_list, direction=direction)
     env.filters["roman"] = roman
     env.filters["long_date"] = long_date
+    env.filters.update(unknown=unknown, term_kind=term_kind, change=change, number=number,
+                       country_counts=country_counts, lang_attrs=lang_attrs)
     env.tests["mention"] = is_mention
     env.globals["article_group"] = article_group
     return env

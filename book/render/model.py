@@ -9,6 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from book import i18n
+from book.i18n import N_
+
+# What the model says where a source or outlets.yaml says nothing (English; each output shows them translated).
+NO_OUTLET = N_("outlet not named")
+NO_PERSPECTIVE = N_("perspective not stated")
+
 
 @dataclass(frozen=True)
 class TermMention:
@@ -48,6 +55,7 @@ class Citation:
     dateline: str | None
     url: str | None
     supplied: tuple[tuple[str, str], ...] = ()  # (field, the editor's note): values the source does not print
+    language: str | None = None  # the source's language when its front matter gives one (BCP 47)
 
     def note(self, field: str) -> str | None:
         """The editor's note on how a supplied value was established (None: the source prints it)."""
@@ -59,11 +67,11 @@ class Citation:
 
     @property
     def outlet_text(self) -> str:
-        return self._shown("outlet", self.outlet) if self.outlet else "outlet not named"
+        return self._shown("outlet", self.outlet) if self.outlet else i18n.current().gettext(NO_OUTLET)
 
     @property
     def date_text(self) -> str:
-        return self._shown("date", self.date.isoformat()) if self.date else "n.d."
+        return self._shown("date", self.date.isoformat()) if self.date else i18n.current().date(None)
 
     @property
     def author_text(self) -> str | None:
@@ -174,7 +182,9 @@ class EditionInfo:
 
     @property
     def label(self) -> str:
-        return f"Edition {self.number}" + (" (draft)" if self.draft else "")
+        words = i18n.current()
+        label = words.gettext("Edition %(number)s") % {"number": words.number(self.number)}
+        return words.gettext("%(edition)s (draft)") % {"edition": label} if self.draft else label
 
 
 @dataclass(frozen=True)
@@ -235,6 +245,11 @@ class Book:
     slug: str  # the book's name for files, e.g. "nagorno-karabakh-2020"
     attribution: Attribution | None = None  # None only for books made by hand (tests): nothing is said then
     balance: tuple[PerspectiveShare, ...] = ()  # the whole book by perspective, most passages first
+    labels: tuple[tuple[str, str | tuple[str, ...]], ...] = ()  # book.yaml's `labels:`, the project's own wording
+
+    def words(self) -> i18n.Words:
+        """The book's fixed words: its language's catalogue with the project's labels."""
+        return i18n.Words(self.language, self.labels)
 
     @property
     def stem(self) -> str:
