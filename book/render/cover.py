@@ -20,7 +20,7 @@ BAND = 100  # rows of the cover deflated at a time
 
 
 @lru_cache(maxsize=None)
-def _coverage(path: Path) -> frozenset[int]:
+def coverage(path: Path) -> frozenset[int]:
     """The code points a font has glyphs for."""
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
@@ -41,8 +41,8 @@ def _font_for(text: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
     files = _font_files(bold)
     if not files:
         return ImageFont.load_default(size)
-    covering = next((f for f in files if wanted <= _coverage(f)), None)  # reads no more cmaps than it needs
-    best = covering or max(files, key=lambda f: (len(wanted & _coverage(f)), -files.index(f)))
+    covering = next((f for f in files if wanted <= coverage(f)), None)  # reads no more cmaps than it needs
+    best = covering or max(files, key=lambda f: (len(wanted & coverage(f)), -files.index(f)))
     return _font(best, size)
 
 

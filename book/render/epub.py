@@ -6,6 +6,7 @@ The recipe: render_documents → package → ebooklib writes a zip → fix_packa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -20,7 +21,7 @@ from book import i18n
 from book.clock import build_time
 from book.errors import RenderError
 from book.files import write_atomic
-from book.render.cover import cover_png
+from book.render.cover import cover_png, coverage
 from book.render.html import BACK_SECTIONS, Links, environment
 from book.render.model import Book, TermMention
 
@@ -36,12 +37,17 @@ WRITER_OPTIONS = {
     "raise_exceptions": True,  # else write errors are swallowed
     "compresslevel": 0,  # ebooklib's zip is read back and recompressed by fix_package: no need to compress it twice
 }
+BASE_FONTS = ("NotoSerif-", "NotoSerifArmenian-")  # always embedded, as epub.css names them
+# Fonts for scripts Noto Serif lacks, embedded (with scripts.css naming them) only in a book whose text uses them.
+SCRIPT_FONTS = (("Book Serif Georgian", "NotoSerifGeorgian"), ("Book Naskh Arabic", "NotoNaskhArabic"),
+                ("Book Serif Hebrew", "NotoSerifHebrew"))
 
 
 def write_epub(book: Book, project, out_path: Path) -> Path:
     """dist/<book>.epub: the same inputs give the same bytes."""
-    documents = render_documents(book)
-    package = build_package(book, documents)
+    scripts = script_fonts(book)
+    documents = render_documents(book, extra_style=bool(scripts) or i18n.current().direction == "rtl")
+    package = build_package(book, documents, scripts)
     modified = modified_time(book)
     raw = io.BytesIO()
     epub.write_epub(raw, package, {**WRITER_OPTIONS, "mtime": modified})
@@ -112,7 +118,43 @@ class EpubLinks(Links):
         return self._at(f"source-{article_id}")
 
 
-def render_documents(book: Book) -> list[Document]:
+def _characters(value, found: set[str]) -> None:
+    """Every character of every text in the book model (a tree of dataclasses, tuples and strings)."""
+    if isinstance(value, str):
+        found.update(value)
+    elif dataclasses.is_dataclass(value):
+        for item in dataclasses.fields(value):
+            _characters(getattr(value, item.name), found)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            _characters(item, found)
+
+
+def script_fonts(book: Book) -> tuple[tuple[str, str], ...]:
+    """(family, file stem) of the script fonts the book's text (its sources' and its own words) needs."""
+    found: set[str] = set()
+    _characters(book, found)
+    words = i18n.current()
+    for message, forms in i18n.messages().items():
+        found.update(words.gettext(message) if len(forms) == 1 else words.ngettext(forms[0], forms[1], 2))
+    missing = {ord(c) for c in found} - coverage(FONTS / "NotoSerif-Regular.ttf")
+    return tuple((family, stem) for family, stem in SCRIPT_FONTS if missing & coverage(FONTS / f"{stem}-Regular.ttf"))
+
+
+def scripts_css(scripts) -> bytes:
+    """The style sheet after epub.css: the script fonts used, and for a right-to-left book rtl.css."""
+    rules = [f'@font-face {{ font-family: "{family}"; font-weight: {weight.lower()}; src: url(../fonts/{stem}-{weight}.ttf); }}'
+             for family, stem in scripts for weight in ("Regular", "Bold")]
+    rules = [rule.replace("font-weight: regular", "font-weight: normal") for rule in rules]
+    families = ", ".join(f'"{family}"' for family, _ in scripts)
+    if scripts:
+        rules.append(f'html {{ font-family: "Book Serif", "Book Serif Armenian", {families}, serif; }}')
+    if i18n.current().direction == "rtl":
+        rules.append((HERE / "styles" / "rtl.css").read_text(encoding="utf-8"))
+    return ("\n".join(rules) + "\n").encode("utf-8")
+
+
+def render_documents(book: Book, extra_style: bool = False) -> list[Document]:
     """Cover, title page, colophon, contents, one file per chapter, what's new, glossary, sources."""
     env = environment()
     links = EpubLinks(book)
@@ -120,7 +162,7 @@ def render_documents(book: Book) -> list[Document]:
 
     def render(template: str, file_name: str, title: str, matter: str, **context) -> bytes:
         text = env.get_template(f"epub/{template}.xhtml").render(
-            book=book, links=links, glossary=glossary, page_title=title, matter=matter, **context
+            book=book, links=links, glossary=glossary, page_title=title, matter=matter, extra_style=extra_style, **context
         )
         data = text.encode("utf-8")
         try:
@@ -189,7 +231,7 @@ class _Document(epub.EpubHtml):
         return self.content
 
 
-def build_package(book: Book, documents: list[Document]) -> epub.EpubBook:
+def build_package(book: Book, documents: list[Document], scripts=()) -> epub.EpubBook:
     """The ebooklib book: metadata, manifest (each item once), spine and NCX."""
     package = epub.EpubBook()
     _metadata(package, book)
@@ -202,7 +244,10 @@ def build_package(book: Book, documents: list[Document]) -> epub.EpubBook:
         return package.add_item(item)
 
     add(epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=STYLESHEET.read_bytes()))
-    for font in sorted(FONTS.glob("*.[ot]tf")):
+    if scripts or i18n.current().direction == "rtl":
+        add(epub.EpubItem(uid="style-scripts", file_name="styles/scripts.css", media_type="text/css", content=scripts_css(scripts)))
+    wanted = BASE_FONTS + tuple(f"{stem}-" for _, stem in scripts)
+    for font in sorted(f for f in FONTS.glob("*.[ot]tf") if f.name.startswith(wanted)):
         kind = "font/otf" if font.suffix == ".otf" else "font/ttf"
         add(epub.EpubItem(uid="font-" + _id(font.stem), file_name=f"fonts/{font.name}", media_type=kind, content=font.read_bytes()))
     cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")
@@ -286,4 +331,6 @@ def _opf_with_language(opf: bytes, language: str) -> bytes:
     """The package document with xml:lang (and dir-less default) on <package>: ebooklib writes none."""
     root = etree.fromstring(opf)
     root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    if i18n.direction(language) == "rtl":
+        root.set("dir", "rtl")
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

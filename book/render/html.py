@@ -182,6 +182,49 @@ def lang_attrs(context, language: str | None) -> Markup:
     return attrs
 
 
+def bidi(text):
+    """In a right-to-left book, `text` isolated (FSI … PDI) so that a name, number or address in another
+    direction keeps its order inside the sentence around it; elsewhere `text` as it is.
+
+    Characters rather than `unicode-bidi: isolate`, which WeasyPrint 70 does not support.
+    """
+    if i18n.current().direction != "rtl" or text is None or text == "":
+        return text
+    if isinstance(text, Markup):
+        return Markup("\u2068") + text + Markup("\u2069")
+    return f"\u2068{text}\u2069"
+
+
+# The book's words, looked up when a template runs (one compiled template serves every language), with
+# Jinja's "newstyle" gettext behaviour: `%(name)s` filled from keyword arguments, escaped when autoescaping.
+@jinja2.pass_context
+def _gettext(context, message: str, **variables):
+    return _formatted(context, i18n.current().gettext(message), variables)
+
+
+@jinja2.pass_context
+def _ngettext(context, singular: str, plural: str, num: int, **variables):
+    return _formatted(context, i18n.current().ngettext(singular, plural, num), {"num": num, **variables})
+
+
+@jinja2.pass_context
+def _pgettext(context, message_context: str, message: str, **variables):
+    return _formatted(context, i18n.current().pgettext(message_context, message), variables)
+
+
+@jinja2.pass_context
+def _npgettext(context, message_context: str, singular: str, plural: str, num: int, **variables):
+    return _formatted(context, i18n.current().npgettext(message_context, singular, plural, num), {"num": num, **variables})
+
+
+def _formatted(context, text: str, variables: dict):
+    """The message with its placeholders filled; each value isolated in a right-to-left book (see `bidi`)."""
+    values = {name: bidi(value) for name, value in variables.items()}
+    if context.eval_ctx.autoescape:
+        return Markup(text) % values
+    return text % values
+
+
 def direction() -> str:
     """"rtl" or "ltr": the direction of the book's language."""
     return i18n.current().direction
@@ -233,14 +276,9 @@ def environment() -> jinja2.Environment:
     )
     # The words of the book being rendered (i18n.current()), looked up when a template runs, so one compiled
     # template serves every language.
-    env.install_gettext_callables(
-        lambda message: i18n.current().gettext(message),
-        lambda singular, plural, n: i18n.current().ngettext(singular, plural, n),
-        newstyle=True,
-        pgettext=lambda context, message: i18n.current().pgettext(context, message),
-        npgettext=lambda context, singular, plural, n: i18n.current().npgettext(context, singular, plural, n),
-    )
-    env.globals.update(quote=quote, cite=cite, join_list=join_list, direction=direction)
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext,
+                       quote=quote, cite=cite, join_list=join_list, direction=direction)
+    env.filters["bidi"] = bidi
     env.filters["roman"] = roman
     env.filters["long_date"] = long_date
     env.filters.update(unknown=unknown, term_kind=term_kind, change=change, number=number,

@@ -24,7 +24,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from book import files, progress
+from book import files, i18n, progress
 from book.clock import build_time, source_date_epoch
 from book.errors import RenderError
 from book.render import html, pdfjoin
@@ -240,8 +240,23 @@ def _single_page_css(front_pages: int) -> str:
     return f"@page :nth({front_pages + 1}) {{ counter-reset: page 1 }}"
 
 
+# A right-to-left book starts on a left-hand page, its recto (WeasyPrint does so for an rtl root): the running
+# heads change sides, the chapter's title on the recto and the book's on the verso, the page numbers stay outside.
+# An address is laid out left to right in a box of its own: WeasyPrint lays each line out anew, so isolation
+# characters would not reach a continuation line (and EPUB style sheets may not set `direction`).
+RTL_PAGES = """
+@page :left { @top-left { content: string(chapter-title, first-except); } }
+@page :right { @top-right { content: string(book-title); } }
+.cite-url { display: inline-block; direction: ltr; }
+"""
+
+
 def _page_size(book: Book) -> str:
-    return f"@page {{ size: {book.page_size}; }}"
+    """The page size, and for a right-to-left book its mirrored pages and rtl.css."""
+    css = f"@page {{ size: {book.page_size}; }}"
+    if i18n.current().direction == "rtl":
+        css += RTL_PAGES + (html.ASSETS / "styles" / "rtl.css").read_text(encoding="utf-8")
+    return css
 
 
 def _w3c(date: dt.date) -> str:
