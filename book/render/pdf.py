@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import pydyf
 import weasyprint
+from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -122,6 +123,31 @@ def page_references_once():
         pydyf.PDF.page_references = original
 
 
+@contextlib.contextmanager
+def languages_tagged():
+    """Each structure element of an HTML element with a `lang` attribute carries it as /Lang (PDF 1.7, 14.9.2).
+
+    WeasyPrint 70 writes the document's language only; a passage quoted in another language than the book's
+    must say so to a screen reader. Its tag builder (pinned with WeasyPrint, see `check_weasyprint`) is
+    wrapped while a part is written, and restored after.
+    """
+    original = weasyprint_tags._build_box_tree
+
+    def build_box_tree(box, parent, pdf, *args):
+        element = getattr(box, "element", None)
+        lang = element.get("lang") if element is not None and getattr(box, "element_tag", None) not in ("html", "body") else None
+        for child in original(box, parent, pdf, *args):
+            if lang and child.get("P") == parent.reference and "Lang" not in child:
+                child["Lang"] = pydyf.String(lang)
+            yield child
+
+    weasyprint_tags._build_box_tree = build_box_tree
+    try:
+        yield
+    finally:
+        weasyprint_tags._build_box_tree = original
+
+
 @dataclass
 class PrintBuild:
     """One print rendering: its WeasyPrint state, what it was refused and what it warned."""
@@ -160,7 +186,7 @@ class PrintBuild:
     def write(self, document) -> bytes:
         """One laid-out part as a tagged PDF, its links to other parts kept for `pdfjoin.join`."""
         pdfjoin.mark_cross_references(document)
-        with progress.stage("PDF write", total=len(document.pages), unit="pages"), page_references_once():
+        with progress.stage("PDF write", total=len(document.pages), unit="pages"), page_references_once(), languages_tagged():
             return document.write_pdf(pdf_identifier=_identifier(self.book), **OPTIONS)
 
 
@@ -222,7 +248,7 @@ def build_handout(book: Book, chapter: ChapterView, project_root: Path, out_path
     run = PrintBuild(book, Path(project_root))
     with captured_warnings() as warnings, source_date(book):
         source = html.render("print/handout.html", chapter=chapter, **run.context(html.HandoutLinks(chapter.slug)))
-        with page_references_once():
+        with page_references_once(), languages_tagged():
             data = run.layout(source).write_pdf(pdf_identifier=_identifier(book, chapter.slug), **OPTIONS)
     files.write_atomic(out_path, data)
     return _located(warnings, run.fetcher.refused)
