@@ -185,3 +185,41 @@ def test_a_language_without_a_catalogue_is_printed_in_english_with_a_warning(pro
     result = CliRunner().invoke(main, ["check", "--project", str(root)])
     assert "book.yaml:3: warning: no catalogue of the book's words for language 'ka': they are printed in English" \
         in result.output
+
+
+DIGEST = """Снег в Гюмри
+
+Nov 6 2020
+
+В Гюмри с утра идёт сильный снег, дороги в город закрыты, и школы сегодня не работают.
+
+Short news
+
+Nov 7 2020
+
+The roads to the city were opened again this morning after the snow stopped in the night.
+"""
+
+PAGE = """<!DOCTYPE html><html lang="hy"><head><title>Ձյուն Գյումրիում</title></head><body><article>
+<h1>Ձյուն Գյումրիում</h1><p>Գյումրիում առավոտից ձյուն է տեղում, ճանապարհները փակ են, դպրոցները չեն աշխատում։</p>
+</article></body></html>"""
+
+
+def test_book_add_records_a_language_other_than_the_books(project_copy, tmp_path):
+    """The Russian article of a digest gets `language: ru` (detected, with a note to check it), the English one
+    nothing (it is the book's language); a page's own <html lang> is taken as it declares it."""
+    root = project_copy("minimal")
+    digest, page = tmp_path / "digest.txt", tmp_path / "page.html"
+    digest.write_text(DIGEST, encoding="utf-8")
+    page.write_text(PAGE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["add", str(digest), str(page), "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    texts = {path.name: path.read_text(encoding="utf-8") for path in (root / "corpus").glob("*.md")}
+    russian = next(text for text in texts.values() if "В Гюмри с утра" in text)
+    english = next(text for text in texts.values() if "Short news" in text)
+    armenian = next(text for text in texts.values() if "Ձյուն Գյումրիում" in text)
+    assert "\nlanguage: ru\n" in russian and "language:" not in english and "\nlanguage: hy\n" in armenian
+    assert "language ru detected from the text" in result.output
+    assert "language hy as the page declares it (<html lang>)" in result.output
+    check = CliRunner().invoke(main, ["check", "--project", str(root)])
+    assert check.exit_code == 0 and " 0 errors" in check.output, check.output

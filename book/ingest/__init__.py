@@ -8,6 +8,7 @@ from rich.console import Console
 
 from book.errors import Diagnostic, IngestError
 from book.files import Located, load_yaml, read_text
+from book.ingest import language
 from book.ingest.markdown import parse_markdown
 from book.ingest.records import Record, Source
 from book.ingest.report import print_report
@@ -58,6 +59,15 @@ def known_outlets(project_dir: Path) -> tuple[str, ...]:
     return tuple(str(name) for name in data) if isinstance(data, dict) else ()
 
 
+def book_language(project_dir: Path) -> str:
+    """book.yaml's language (English when it names none or cannot be read: book check says why)."""
+    where = Located("book.yaml", project_dir)
+    text = read_text(project_dir / "book.yaml", where)
+    data = load_yaml(text, where) if text else None
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.strip() else "en"
+
+
 def _corpus_folder(root: Path) -> Path:
     """`root`/corpus, after checking that `root` is a book project where corpus/ can be a folder."""
     if not root.is_dir():
@@ -97,6 +107,7 @@ def add_sources(project_dir: Path, sources: tuple[str, ...], dry_run: bool = Fal
         for warning in warnings:
             console.print(str(warning), markup=False, highlight=False)
         raise IngestError("no article with text found; nothing added")
+    language.mark(records, book_language(Path(project_dir)))
     planned = plan(records, corpus, dry_run)
     names = [item.record.outlet for item in planned if item.record.outlet and item.status in ("added", "would add (dry run)")]
     for warning in warnings:
