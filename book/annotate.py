@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import re
@@ -10,6 +11,7 @@ import unicodedata
 from book import editions
 from book.citations import attribution, balance, book_balance, citation, dominance, sources
 from book.glossary import Linker, render_inline, render_markdown
+from book.models import PASSAGE_REF_RE
 from book.organise import Plan, PlannedChapter
 from book.project import Project
 from book.render.model import (
@@ -20,6 +22,8 @@ from book.render.model import (
     ChapterView,
     EditionInfo,
     GlossaryEntry,
+    NotePart,
+    PassageLink,
     PassageView,
     TermName,
     TermUse,
@@ -29,12 +33,17 @@ from book.render.model import (
 )
 
 
-def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker | None = None) -> Book:
-    """The book the renderers read (DESIGN §3 stage 4); `linker` is a fresh one (e.g. cache.CachedLinker) if given."""
+def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker | None = None,
+             teacher: bool = False) -> Book:
+    """The book the renderers read (DESIGN §3 stage 4); `linker` is a fresh one (e.g. cache.CachedLinker) if given.
+
+    Notes for the teacher are in the book only with `teacher` (the teacher's edition).
+    """
     linker = linker or Linker(project.glossary)
     events = _event_anchors(project)
     chapters = tuple(_chapter(project, planned, number, linker, events)
                      for number, planned in enumerate(plan.chapters, 1))
+    chapters = tuple(_with_notes(project, chapter, teacher) for chapter in chapters)
     quoted_in: dict[str, list[tuple[str, str, str]]] = {}
     for chapter in chapters:
         for group in chapter.groups:
@@ -60,6 +69,7 @@ def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker 
         attribution=attribution(project, [chapter.balance for chapter in chapters]),
         balance=book_balance(project),
         timeline=_timeline(project, events, quoted_in),
+        teacher=teacher,
     )
 
 
@@ -203,3 +213,37 @@ def _timeline(project: Project, events, quoted_in: dict[str, list[tuple[str, str
                       (TimelineReport(quoted_in[article.id][0][2], citation(project, article)),))
         for article in dated)
     return Timeline(views, of_sources=True, undated=len(project.articles) - len(dated))
+
+
+def _with_notes(project: Project, chapter: ChapterView, teacher: bool) -> ChapterView:
+    """The chapter with its handout settings and, in the teacher's edition only, the notes for the teacher."""
+    spec = next((c.spec for c in project.chapters if c.slug == chapter.slug), None)
+    if spec is None:  # "Further reporting": no file, no notes
+        return chapter
+    if not teacher:
+        return dataclasses.replace(chapter, answer_lines=spec.handout.answer_lines)
+    notes = tuple(_note_parts(project, render_markdown(q.note)) if q.note else None for q in spec.question_list())
+    return dataclasses.replace(
+        chapter, answer_lines=spec.handout.answer_lines, question_notes=notes if any(notes) else (),
+        teacher_notes=_note_parts(project, render_markdown(spec.teacher_notes)) if spec.teacher_notes else None)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _note_parts(project: Project, note_html: str) -> tuple[NotePart, ...]:
+    """The note's HTML with each passage it names ("<article-id>:<n>", checked by the loader) as a PassageLink."""
+    parts: list[NotePart] = []
+    text = ""
+    for piece in _TAG.split(note_html):
+        if piece.startswith("<"):  # a tag: references inside attributes are never touched
+            text += piece
+            continue
+        end = 0
+        for match in PASSAGE_REF_RE.finditer(piece):
+            cited = citation(project, project.article(match.group(1)))
+            parts += [text + piece[end:match.start()],
+                      PassageLink(f"{match.group(1)}-{match.group(2)}", f"{cited.outlet_text}, {cited.date_text}")]
+            text, end = "", match.end()
+        text += piece[end:]
+    return tuple(part for part in (*parts, text) if part)
