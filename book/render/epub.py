@@ -22,7 +22,7 @@ from book.clock import build_time
 from book.errors import RenderError
 from book.files import write_atomic
 from book.render.cover import cover_png, coverage
-from book.render.html import BACK_SECTIONS, Links, environment
+from book.render.html import BACK_SECTIONS, Links, back_sections, environment
 from book.render.model import Book, TermMention
 
 HERE = Path(__file__).parent
@@ -93,6 +93,8 @@ class EpubLinks(Links):
         for outlet in book.sources:
             for source in outlet.entries:
                 self._files[source.anchor] = "sources.xhtml"
+        for event in book.timeline.events if book.timeline else ():
+            self._files[event.anchor] = "timeline.xhtml"
 
     @staticmethod
     def chapter_file(slug: str) -> str:
@@ -116,6 +118,9 @@ class EpubLinks(Links):
 
     def source(self, article_id: str) -> str | None:
         return self._at(f"source-{article_id}")
+
+    def event(self, anchor: str) -> str | None:
+        return self._at(anchor)
 
 
 def _characters(value, found: set[str]) -> None:
@@ -172,9 +177,10 @@ def render_documents(book: Book, extra_style: bool = False) -> list[Document]:
         return data
 
     _ = i18n.current().gettext
-    described = book.title + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition.label}."
+    described = book.title + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition_label}."
     alt = _("Cover: %(description)s") % {"description": described}
-    back = [(name, _(title), landmark) for name, title, landmark in BACK_SECTIONS]
+    present = dict(back_sections(book))
+    back = [(name, _(title), landmark) for name, title, landmark in BACK_SECTIONS if name in present]
     front = [
         Document("cover.xhtml", _("Cover"), render("cover", "cover.xhtml", book.title, "cover", cover_alt=alt), False, "cover"),
         Document("title.xhtml", _("Title page"), render("title", "title.xhtml", book.title, "frontmatter"), True, "titlepage"),
@@ -252,7 +258,7 @@ def build_package(book: Book, documents: list[Document], scripts=()) -> epub.Epu
         add(epub.EpubItem(uid="font-" + _id(font.stem), file_name=f"fonts/{font.name}", media_type=kind, content=font.read_bytes()))
     cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")
     cover.media_type = "image/png"
-    cover.content = cover_png(book.title, book.subtitle, book.edition.label, i18n.current().direction)
+    cover.content = cover_png(book.title, book.subtitle, book.edition_label, i18n.current().direction)
     add(cover)
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     items = [add(_Document(document)) for document in documents]

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from book import i18n
 from book.i18n import N_
-from book.render.model import NO_OUTLET, NO_PERSPECTIVE, Book, TermMention
+from book.render.model import NO_OUTLET, NO_PERSPECTIVE, Book, PassageLink, TermMention
 
 ASSETS = Path(__file__).resolve().parent  # templates/, styles/, fonts/
 ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
@@ -57,6 +57,10 @@ class Links:
     def source(self, article_id: str) -> str | None:
         return f"#source-{article_id}"
 
+    def event(self, anchor: str) -> str | None:
+        """A timeline event (back matter)."""
+        return f"#{anchor}"
+
     def page(self, anchor: str) -> int | None:
         """The printed page number where `anchor` landed (print only; None elsewhere)."""
         return self._pages.get(anchor)
@@ -72,19 +76,22 @@ class Links:
 
 
 class HandoutLinks(Links):
-    """One chapter on its own: links leaving the chapter are dropped, page numbers unknown."""
+    """One chapter on its own, with the glossary of the terms it uses: other links are dropped, page numbers unknown."""
 
     def __init__(self, chapter_slug: str):
         super().__init__("pdf")
         self.chapter_slug = chapter_slug
 
     def term(self, term_id: str) -> str | None:
-        return None
+        return f"#term-{term_id}"  # the handout's own "Terms used in this chapter"
 
     def chapter(self, slug: str) -> str | None:
         return f"#chapter-{slug}" if slug == self.chapter_slug else None
 
     def source(self, article_id: str) -> str | None:
+        return None
+
+    def event(self, anchor: str) -> str | None:
         return None
 
 
@@ -102,14 +109,16 @@ def roman(number: int) -> str:
 # Titles are the English messages: each output shows them through the book's catalogue (`_(title)`).
 BACK_SECTIONS = (
     ("whats-new", N_("What’s new in this edition"), None),
+    ("timeline", N_("Timeline"), None),
     ("glossary", N_("Glossary"), "glossary"),
     ("sources", N_("Sources"), "bibliography"),
 )
 
 
 def back_sections(book) -> tuple[tuple[str, str], ...]:
-    """(anchor, title) of the back matter sections this book has (no glossary section without entries)."""
-    return tuple((anchor, title) for anchor, title, _ in BACK_SECTIONS if anchor != "glossary" or book.glossary)
+    """(anchor, title) of the back matter sections this book has (no glossary without entries, no timeline without events)."""
+    missing = {"glossary": not book.glossary, "timeline": book.timeline is None}
+    return tuple((anchor, title) for anchor, title, _ in BACK_SECTIONS if not missing.get(anchor))
 
 
 def long_date(value: dt.date | None) -> str:
@@ -234,6 +243,10 @@ def is_mention(part) -> bool:
     return isinstance(part, TermMention)
 
 
+def is_passage_link(part) -> bool:
+    return isinstance(part, PassageLink)
+
+
 # While a build keeps rendered article groups (book.cache.rendering): where they are kept.
 kept_groups = None
 
@@ -284,6 +297,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(unknown=unknown, term_kind=term_kind, change=change, number=number,
                        country_counts=country_counts, lang_attrs=lang_attrs)
     env.tests["mention"] = is_mention
+    env.tests["passage_link"] = is_passage_link
     env.globals["article_group"] = article_group
     return env
 
