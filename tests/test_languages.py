@@ -223,3 +223,17 @@ def test_book_add_records_a_language_other_than_the_books(project_copy, tmp_path
     assert "language hy as the page declares it (<html lang>)" in result.output
     check = CliRunner().invoke(main, ["check", "--project", str(root)])
     assert check.exit_code == 0 and " 0 errors" in check.output, check.output
+
+
+def test_words_do_not_leak_from_one_book_to_the_next(project_copy, monkeypatch):
+    """Templates are compiled once per process (and kept in dist/.cache): a filter on a constant
+    (`"outlet not named"|unknown`) must not be folded into them in the first book's language."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    english, german = project_copy("minimal"), project_copy("german")
+    build(english, "--html")
+    build(german, "--html")
+    web = next((german / "dist").glob("*.html")).read_text(encoding="utf-8")
+    assert "„Medium nicht genannt“" in web and "„o. D.“" in web and "outlet not named" not in web
+    build(english, "--html")
+    web = next((english / "dist").glob("*.html")).read_text(encoding="utf-8")
+    assert "“outlet not named”" in web and "Medium" not in web

@@ -234,6 +234,21 @@ def _formatted(context, text: str, variables: dict):
     return text % values
 
 
+def _per_book(function):
+    """`function` as a filter Jinja will not evaluate when it compiles a template.
+
+    Jinja folds a filter applied to a constant (`"outlet not named"|unknown`, `none|long_date`) into the
+    compiled template, in the language of the first book that compiled it; a filter that takes the context
+    is never folded.
+    """
+    @jinja2.pass_context
+    def filtered(context, value, *args, **kwargs):
+        return function(value, *args, **kwargs)
+
+    filtered.__name__ = function.__name__
+    return filtered
+
+
 def direction() -> str:
     """"rtl" or "ltr": the direction of the book's language."""
     return i18n.current().direction
@@ -291,11 +306,12 @@ def environment() -> jinja2.Environment:
     # template serves every language.
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext,
                        quote=quote, cite=cite, join_list=join_list, direction=direction)
-    env.filters["bidi"] = bidi
     env.filters["roman"] = roman
-    env.filters["long_date"] = long_date
-    env.filters.update(unknown=unknown, term_kind=term_kind, change=change, number=number,
-                       country_counts=country_counts, lang_attrs=lang_attrs)
+    # Filters whose result depends on the book's language: never folded into a compiled template.
+    env.filters.update({name: _per_book(function) for name, function in (
+        ("bidi", bidi), ("long_date", long_date), ("unknown", unknown), ("term_kind", term_kind), ("change", change),
+        ("number", number), ("country_counts", country_counts))})
+    env.filters["lang_attrs"] = lang_attrs
     env.tests["mention"] = is_mention
     env.tests["passage_link"] = is_passage_link
     env.globals["article_group"] = article_group
