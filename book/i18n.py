@@ -207,15 +207,6 @@ def using(words: Words):
         _current.reset(token)
 
 
-def _(message: str) -> str:
-    return current().gettext(message)
-
-
-def format_message(text: str, variables: dict) -> str:
-    """`%(name)s` placeholders filled (a message without any is returned as it is)."""
-    return text % variables if variables else text
-
-
 @functools.cache
 def messages() -> dict[str, tuple[str, ...]]:
     """Every message of the English template (`book/locale/book.pot`): msgid → its forms (1, or 2 with a plural)."""
