@@ -42,6 +42,8 @@ class BookConfig(Strict):
     identifier: str | None = None
     page_size: Literal["A4", "Letter"] = "A4"
     chapters: list[NonEmpty] | None = None
+    citation_style: NonEmpty | None = None  # a CSL style for the list of sources: apa, mla, chicago-author-date, …
+    citation_style_notes: bool = False  # the footnotes in that style too
     labels: dict[str, Annotated[str, Field(min_length=1)] | list[NonEmpty]] = {}  # the book's own words overridden
 
 

@@ -21,6 +21,7 @@ from book import i18n
 from book.clock import build_time
 from book.errors import RenderError
 from book.files import write_atomic
+from book.render.chart import balance_svg
 from book.render.cover import cover_png, coverage
 from book.render.html import BACK_SECTIONS, Links, back_sections, environment
 from book.render.model import Book, TermMention
@@ -121,6 +122,13 @@ class EpubLinks(Links):
 
     def event(self, anchor: str) -> str | None:
         return self._at(anchor)
+
+    @staticmethod
+    def chart_file(slug: str) -> str:
+        return f"images/balance-{slug}.svg"
+
+    def chart(self, chapter) -> str:
+        return self.chart_file(chapter.slug)  # an image of the package, beside the cover
 
 
 def _characters(value, found: set[str]) -> None:
@@ -261,6 +269,10 @@ def build_package(book: Book, documents: list[Document], scripts=()) -> epub.Epu
     cover.content = cover_png(book.title, book.subtitle, book.edition_label, i18n.current().direction)
     add(cover)
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    for chapter in book.chapters:
+        if chapter.balance:
+            add(epub.EpubItem(uid="chart-" + _id(chapter.slug), file_name=EpubLinks.chart_file(chapter.slug),
+                              media_type="image/svg+xml", content=balance_svg(chapter.balance)))
     items = [add(_Document(document)) for document in documents]
     package.spine = items
     package.toc = [epub.Link(d.file_name, d.title, "toc-" + _id(d.file_name)) for d in documents if d.in_toc]
@@ -288,17 +300,24 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
         package.add_metadata("DC", "rights", book.rights)
     package.add_metadata("DC", "date", book.edition.date.isoformat())
     package.add_metadata(None, "meta", book.edition.label, {"property": "schema:version"})
-    for mode in ("textual", "visual"):  # visual: the cover image (described in its alt text)
+    for mode in ("textual", "visual"):  # visual: the cover image and the charts (described in their alt text)
         package.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
     package.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
     for feature in ("tableOfContents", "structuralNavigation", "readingOrder", "alternativeText", "displayTransformability"):
         package.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     package.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
-    summary = i18n.current().gettext(
+    words = i18n.current()
+    charts = sum(1 for chapter in book.chapters if chapter.balance)
+    images = (words.gettext("The only image is the cover, which has a text description.") if not charts else
+              words.ngettext("The images are the cover and %(num)s bar chart of a chapter's passages by perspective; "
+                             "each has a text description, and each chart's figures are also in a table.",
+                             "The images are the cover and %(num)s bar charts of a chapter's passages by perspective; "
+                             "each has a text description, and each chart's figures are also in a table.",
+                             charts) % {"num": charts})
+    summary = words.gettext(
         "Text with headings for every chapter and article, a table of contents, and notes that open from "
-        "their references and link back. The only image is the cover, which has a text description. "
-        "Meets WCAG 2.1 Level AA."
-    )
+        "their references and link back. %(images)s Meets WCAG 2.1 Level AA."
+    ) % {"images": images}
     package.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
     package.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {"property": "dcterms:conformsTo"})
 

@@ -68,6 +68,7 @@ class Citation:
     url: str | None
     supplied: tuple[tuple[str, str], ...] = ()  # (field, the editor's note): values the source does not print
     language: str | None = None  # the source's language when its front matter gives one (BCP 47)
+    styled: str | None = None  # the note in book.yaml's citation style (trusted HTML), when notes use it
 
     def note(self, field: str) -> str | None:
         """The editor's note on how a supplied value was established (None: the source prints it)."""
@@ -169,6 +170,7 @@ class SourceEntry:
     citation: Citation
     anchor: str  # "source-<article-id>"
     quoted_in: tuple[tuple[str, str, str], ...]  # (chapter slug, chapter title, group anchor)
+    styled: str | None = None  # the entry in book.yaml's citation style (trusted HTML)
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,12 @@ class Book:
     def words(self) -> i18n.Words:
         """The book's fixed words: its language's catalogue with the project's labels."""
         return i18n.Words(self.language, self.labels)
+
+    @property
+    def teacher_note_count(self) -> int:
+        """How many notes for the teacher the book prints (questions' notes and chapters' teaching notes)."""
+        return sum(sum(1 for note in chapter.question_notes if note) + bool(chapter.teacher_notes)
+                   for chapter in self.chapters)
 
     @property
     def edition_label(self) -> str:
