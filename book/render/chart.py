@@ -17,6 +17,9 @@ from book.render.html import ASSETS, unknown
 from book.render.model import BalanceRow
 
 FONT = ASSETS / "fonts" / "NotoSerif-Regular.ttf"
+# Labels in other scripts fall back, glyph by glyph, to the package's script fonts (Matplotlib shapes Arabic).
+FALLBACK_FONTS = tuple(ASSETS / "fonts" / f"{stem}-Regular.ttf"
+                       for stem in ("NotoSerifArmenian", "NotoSerifGeorgian", "NotoNaskhArabic", "NotoSerifHebrew"))
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 BAR = "#5b7083"
@@ -41,8 +44,10 @@ def _balance_svg(rows: tuple[BalanceRow, ...], words: i18n.Words) -> bytes:
     from matplotlib import font_manager
     from matplotlib.figure import Figure
 
-    font_manager.fontManager.addfont(str(FONT))
-    family = font_manager.FontProperties(fname=str(FONT)).get_name()
+    family = []
+    for font in (FONT, *FALLBACK_FONTS):
+        font_manager.fontManager.addfont(str(font))
+        family.append(font_manager.FontProperties(fname=str(font)).get_name())
     settings = {"svg.fonttype": "path", "svg.hashsalt": "balance", "font.family": family, "font.size": 8.5,
                 "axes.edgecolor": "#888888", "xtick.color": "#444444", "ytick.color": "#222222"}
     with matplotlib.rc_context(settings):
