@@ -11,14 +11,15 @@ from __future__ import annotations
 import base64
 import functools
 import io
+from pathlib import Path
 
 from book import i18n
-from book.render.html import ASSETS, unknown
-from book.render.model import BalanceRow
+from book.render.model import BalanceRow, perspective_text
 
-FONT = ASSETS / "fonts" / "NotoSerif-Regular.ttf"
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = FONTS / "NotoSerif-Regular.ttf"
 # Labels in other scripts fall back, glyph by glyph, to the package's script fonts (Matplotlib shapes Arabic).
-FALLBACK_FONTS = tuple(ASSETS / "fonts" / f"{stem}-Regular.ttf"
+FALLBACK_FONTS = tuple(FONTS / f"{stem}-Regular.ttf"
                        for stem in ("NotoSerifArmenian", "NotoSerifGeorgian", "NotoNaskhArabic", "NotoSerifHebrew"))
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -29,7 +30,7 @@ ROW_IN = 0.34
 
 def alt_text(rows: tuple[BalanceRow, ...]) -> str:
     """The chart in words: "Passages by perspective: Northland press 3, Southland government 1."."""
-    counts = ", ".join(f"{unknown(row.perspective)} {row.passages}" for row in rows)
+    counts = ", ".join(f"{perspective_text(row.perspective)} {row.passages}" for row in rows)
     return i18n.current().gettext("Passages by perspective: %(counts)s.") % {"counts": counts}
 
 
@@ -53,7 +54,7 @@ def _balance_svg(rows: tuple[BalanceRow, ...], words: i18n.Words) -> bytes:
     with matplotlib.rc_context(settings):
         figure = Figure(figsize=(WIDTH_IN, 0.35 + ROW_IN * len(rows)), dpi=72)
         axes = figure.add_subplot()
-        names = [unknown(row.perspective) for row in rows][::-1]
+        names = [perspective_text(row.perspective) for row in rows][::-1]
         counts = [row.passages for row in rows][::-1]
         bars = axes.barh(range(len(rows)), counts, color=BAR, height=0.62)
         axes.bar_label(bars, padding=3, fontsize=8.5)

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from book import i18n
 from book.i18n import N_
-from book.render.model import NO_OUTLET, NO_PERSPECTIVE, Book, PassageLink, TermMention
+from book.render.model import Book, PassageLink, TermMention, perspective_text
 
 ASSETS = Path(__file__).resolve().parent  # templates/, styles/, fonts/
 ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
@@ -133,7 +133,6 @@ def long_date(value: dt.date | None) -> str:
 
 
 # Words the book model carries as values, shown in the book's language.
-UNKNOWN = {NO_OUTLET: N_("outlet not named"), NO_PERSPECTIVE: N_("perspective not stated")}
 TERM_KINDS = {"place": N_("place"), "person": N_("person"), "organisation": N_("organisation"),
               "agreement": N_("agreement"), "event": N_("event"), "weapon": N_("weapon"), "concept": N_("concept")}
 CHANGES = {"added": N_("added"), "text changed": N_("text changed"), "metadata changed": N_("metadata changed"),
@@ -143,7 +142,7 @@ CHANGES = {"added": N_("added"), "text changed": N_("text changed"), "metadata c
 
 def unknown(value: str) -> str:
     """"outlet not named" and "perspective not stated" in the book's language; any other value as it is."""
-    return i18n.current().gettext(UNKNOWN[value]) if value in UNKNOWN else value
+    return perspective_text(value)
 
 
 def term_kind(kind: str) -> str:

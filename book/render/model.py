@@ -17,6 +17,11 @@ NO_OUTLET = N_("outlet not named")
 NO_PERSPECTIVE = N_("perspective not stated")
 
 
+def perspective_text(value: str) -> str:
+    """"outlet not named" and "perspective not stated" in the book's language; any other perspective as it is."""
+    return i18n.current().gettext(value) if value in (NO_OUTLET, NO_PERSPECTIVE) else value
+
+
 @dataclass(frozen=True)
 class TermMention:
     """A linked mention of a glossary term inside a passage; `text` is the source's own words."""
