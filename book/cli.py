@@ -11,14 +11,33 @@ import click
 from book.errors import BookError, Diagnostic
 
 
+def find_root(start: Path) -> Path | None:
+    """The nearest folder from `start` upwards that holds a book.yaml (as git finds its repository); None if none does."""
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        if (folder / "book.yaml").is_file():
+            return folder
+    return None
+
+
+def _discover(context, parameter, value: Path | None) -> Path:
+    """--project as given; without it, the project the current folder lies in ("." when none, to be refused)."""
+    if value is not None:
+        return value
+    found = find_root(Path.cwd())
+    if found is None or found == Path.cwd().absolute():
+        return Path(".")
+    return found
+
+
 def _project_option(command):
     return click.option(
         "--project",
         "project_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path("."),
-        show_default=True,
-        help="The book project folder.",
+        default=None,
+        callback=_discover,
+        help="The book project folder [default: the nearest folder, from here upwards, with a book.yaml].",
     )(command)
 
 
@@ -61,6 +80,23 @@ def _user_errors(command):
 @click.version_option(package_name="briefing-book")
 def main() -> None:
     """Turn a corpus of news articles into a briefing book (PDF and EPUB 3)."""
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default=None, help="The book's title [default: the folder's name].")
+@click.option("--force", is_flag=True, help="Also write into a folder that is not empty (never over an existing file).")
+@_user_errors
+def new(folder: Path, title: str | None, force: bool) -> None:
+    """Start a book project: a small sample book in FOLDER that checks and builds as it is."""
+    from book.scaffold import new_project
+
+    made = new_project(folder, title=title, force=force)
+    for path in made.written:
+        click.echo(f"wrote {path}")
+    for path in made.kept:
+        click.echo(f"kept {path} (already there)")
+    click.echo(f"started {folder}: `cd {folder}`, then `book check` and `book build` (or `book serve` to preview)")
 
 
 @main.command()
