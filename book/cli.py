@@ -152,6 +152,25 @@ def build(formats: tuple[str, ...], handouts: bool, keep_html: bool, project_dir
 
 
 @main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; only this machine can connect unless you name another.")
+@_project_option
+@_user_errors
+def serve(port: int, host: str, project_dir: Path) -> None:
+    """Build the web edition, serve it, and rebuild and reload open pages when a project file changes."""
+    from book.errors import ProjectError, not_a_project
+    from book.serve import serve as run_server
+
+    if not project_dir.is_dir():
+        raise ProjectError(f"{project_dir}: no such folder")
+    if not (project_dir / "book.yaml").is_file():  # a project with errors is served (and its errors shown)
+        raise ProjectError(not_a_project(project_dir))
+    run_server(project_dir, host=host, port=port, echo=lambda line: click.echo(line))
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @_project_option
 @_user_errors
