@@ -77,7 +77,7 @@ def test_the_site_has_a_page_for_each_chapter_and_section_and_the_same_anchors_a
     site = built / STEM
     names = sorted(path.name for path in site.iterdir())
     assert names == ["chapter-borders.html", "chapter-water.html", "glossary.html",
-                     "index.html", "pagefind", "search.html", "sources.html", "static", f"{STEM}.epub", f"{STEM}.pdf",
+                     "index.html", "pagefind", "search.html", "sources.html", "static", f"{STEM}.epub", f"{STEM}.pdf", "timeline.html",
                      "whats-new.html"]
     assert (site / f"{STEM}.pdf").read_bytes() == (built / f"{STEM}.pdf").read_bytes()
     assert (site / f"{STEM}.epub").read_bytes() == (built / f"{STEM}.epub").read_bytes()
@@ -161,7 +161,7 @@ def test_a_link_from_the_glossary_lands_on_the_mention(page, site):
 
 
 @pytest.mark.parametrize("name", ["index.html", "chapter-borders.html", "chapter-water.html", "glossary.html",
-                                  "sources.html", "whats-new.html", "search.html?q=harbour"])
+                                  "sources.html", "whats-new.html", "timeline.html", "search.html?q=harbour"])
 def test_no_serious_or_critical_accessibility_violation(page, site, name):
     page.goto(site + name)
     if name.startswith("search"):

@@ -3,7 +3,7 @@
     dist/<book>-edition-<n>/
       index.html              title, edition, downloads, contents, About the sources
       chapter-<slug>.html     one chapter; its glossary mentions open a pop-up (static/web.js)
-      whats-new.html  glossary.html  sources.html  search.html
+      whats-new.html  timeline.html  glossary.html  sources.html  search.html (the back matter the book has)
       static/                 web.css, web.js, search.js
       pagefind/               the search index, written by Pagefind's own binary (pagefind-bin)
       <book>-edition-<n>.pdf / .epub   when built in the same run, to download
@@ -50,7 +50,7 @@ class SiteLinks(html.Links):
                             self._where[part.anchor] = page
 
     def fingerprint(self) -> str | None:
-        """An article group's HTML depends only on term links here, the same on every page: worth keeping."""
+        """An article group's HTML depends only on term and event links here, the same on every page: worth keeping."""
         return "site"
 
     def term(self, term_id: str) -> str | None:
@@ -68,6 +68,9 @@ class SiteLinks(html.Links):
 
     def source(self, article_id: str) -> str | None:
         return f"sources.html#source-{article_id}"
+
+    def event(self, anchor: str) -> str | None:
+        return f"timeline.html#{anchor}"
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,8 @@ def _offer(path: Path, folder: Path) -> Download:
     except OSError:
         shutil.copyfile(path, target)
     label = {".pdf": "Print edition (PDF)", ".epub": "E-book (EPUB 3)"}.get(path.suffix, path.name)
+    if path.stem.endswith("-large-print"):
+        label = "Large-print edition (PDF)"
     return Download(path.name, label, _size(target.stat().st_size))
 
 
