@@ -180,3 +180,22 @@ def test_phone_width_and_print(browser, site):
     page.goto(site + "chapter-borders.html")
     assert page.locator(".site-header").is_hidden() and page.locator("#chapter-borders").is_visible()
     context.close()
+
+
+def test_when_the_search_index_fails_nothing_of_the_build_is_committed(project_copy, monkeypatch):
+    import pagefind_bin
+
+    root = project_copy("glossary")
+    assert CliRunner().invoke(main, ["build", "--html", "--project", str(root)]).exit_code == 0
+    before = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "dist").rglob("*"))
+              if p.is_file() and ".cache" not in p.parts}
+    (root / "chapters" / "01-borders.md").write_text(
+        (root / "chapters" / "01-borders.md").read_text(encoding="utf-8").replace("Where the line runs", "Where it runs"),
+        encoding="utf-8")
+    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: Path("/bin/false"))
+    result = CliRunner().invoke(main, ["build", "--html", "--epub", "--project", str(root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cannot build: Pagefind could not index the web edition" in result.output
+    after = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "dist").rglob("*"))
+             if p.is_file() and ".cache" not in p.parts}
+    assert after == before  # the old site, page and no EPUB: as before the build
