@@ -19,7 +19,7 @@ SAMPLE_FILES = ["book.yaml", "chapters/01-plan.md", "chapters/02-voices.md",
 
 def book(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """`book ARGS` run in `cwd`, as a user would type it."""
-    return subprocess.run([sys.executable, "-m", "book", *args], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "book", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -105,7 +105,7 @@ def test_new_never_writes_through_a_link(tmp_path):
 
 
 def test_outside_a_project_every_command_says_how_to_start_one(tmp_path):
-    for command in (["check"], ["build"], ["report"], ["add", "whatever.txt"], ["release"]):
+    for command in (["check"], ["build"], ["report"], ["add", "whatever.txt"], ["release"], ["serve", "--port", "0"]):
         result = book(*command, cwd=tmp_path)
         assert result.returncode == 1, command
         assert not_a_project(".") in result.stderr, (command, result.stderr)
