@@ -11,6 +11,7 @@ import functools
 import http.server
 import json
 import signal
+import socket
 import threading
 import traceback
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ from book.errors import BookError
 
 LIVE_PREFIX = "/__book__/"
 LIVE_SCRIPT = Path(__file__).resolve().parent / "render" / "static" / "live.js"
+NOT_BUILT = (b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Not built yet</title></head>\n'
+             b"<body><main><h1>Not built yet</h1><p>The book could not be built yet; "
+             b"this page shows why, and reloads once it has been built.</p></main></body></html>\n")
 SSE_HEARTBEAT = 15.0  # seconds between comments that keep an idle event stream open through proxies
 
 
@@ -112,8 +116,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return self._events()
         state = self.builds.state
         if state.site is None:  # no good build yet: a page that shows the error and waits for one
-            return self._send(_page(b"<title>Not built yet</title><p>The book has not been built yet.</p>"),
-                              "text/html; charset=utf-8")
+            return self._send(_page(NOT_BUILT), "text/html; charset=utf-8")
         if path.endswith("/") or path.endswith(".html"):
             file = Path(self.translate_path(path))
             file = file / "index.html" if file.is_dir() else file
@@ -165,7 +168,7 @@ def serve(project_dir: Path, host: str = "127.0.0.1", port: int = 8000, echo=pri
     first = builds.build()
     echo(f"build {first.build}: ready" if first.error is None else f"build failed:\n{first.error}")
     try:
-        server = http.server.ThreadingHTTPServer((host, port), functools.partial(Handler, builds=builds))
+        server = _server_class(host)((host, port), functools.partial(Handler, builds=builds))
     except OSError as error:
         raise ServeError(f"{host}:{port}: {error.strerror or error}; choose another with --port (or --host)") from None
     server.daemon_threads = True
@@ -187,6 +190,13 @@ def serve(project_dir: Path, host: str = "127.0.0.1", port: int = 8000, echo=pri
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     echo("stopped")
+
+
+def _server_class(host: str) -> type[http.server.ThreadingHTTPServer]:
+    """The threading HTTP server, for IPv6 when the host is an IPv6 address (`--host ::1`)."""
+    if ":" not in host:
+        return http.server.ThreadingHTTPServer
+    return type("IPv6Server", (http.server.ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
 
 
 def _interrupt(signum, frame) -> None:

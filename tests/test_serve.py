@@ -113,3 +113,27 @@ def test_serve_listens_on_this_machine_only_by_default_and_refuses_a_non_project
         assert f"cannot serve: 127.0.0.1:{port}: Address already in use; choose another with --port" in taken.stderr
     finally:
         assert server.stop() == 0
+
+
+def test_a_project_broken_from_the_start_shows_why_then_its_first_build(project):
+    glossary = project / "glossary.yaml"
+    good = glossary.read_text(encoding="utf-8")
+    glossary.write_text(good.replace("- id: north-orun", "- id: north-orun\n  id: twice"), encoding="utf-8")
+    server = Server(project)
+    try:
+        assert server.wait_for(r"^build failed:$")
+        url = server.wait_for(r"^serving (http://127\.0\.0\.1:\d+/)")[1]
+        assert any(re.match(r"^glossary\.yaml:\d+: error: ", line) for line in server.seen), server.seen
+        with chromium() as browser:
+            page = browser.new_page()
+            page.goto(url + "chapter-borders.html")
+            alert = page.get_by_role("alert")
+            alert.wait_for(timeout=20_000)
+            assert re.search(r"^glossary\.yaml:\d+: error: ", alert.inner_text(), re.M), alert.inner_text()
+            assert page.inner_text("h1") == "Not built yet"
+            glossary.write_text(good, encoding="utf-8")
+            page.wait_for_selector("html[data-book-serve-build='1']", timeout=20_000)
+            assert page.inner_text(".intro") == "Where the line runs, and who says so."
+            assert page.get_by_role("alert").count() == 0
+    finally:
+        assert server.stop() == 0
