@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from book import editions
-from book.citations import attribution, balance, book_balance, citation, dominance, sources
+from book.citations import attribution, balance, book_balance, citation, dominance, sources, styled_entries
 from book.glossary import Linker, render_inline, render_markdown
 from book.models import PASSAGE_REF_RE
 from book.organise import Plan, PlannedChapter
@@ -41,7 +41,9 @@ def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker 
     """
     linker = linker or Linker(project.glossary)
     events = _event_anchors(project)
-    chapters = tuple(_chapter(project, planned, number, linker, events)
+    styled = styled_entries(project)
+    in_notes = styled if project.config.citation_style_notes else {}
+    chapters = tuple(_chapter(project, planned, number, linker, events, in_notes)
                      for number, planned in enumerate(plan.chapters, 1))
     chapters = tuple(_with_notes(project, chapter, teacher) for chapter in chapters)
     quoted_in: dict[str, list[tuple[str, str, str]]] = {}
@@ -63,7 +65,7 @@ def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker 
         date_range=(dates[0], dates[-1]) if dates else None,
         chapters=chapters,
         glossary=_glossary(project, chapters, linker),
-        sources=sources(project, quoted_in),
+        sources=sources(project, quoted_in, styled),
         changes=_changes(project, edition, quoted_in),
         slug=slugify(config.title),
         attribution=attribution(project, [chapter.balance for chapter in chapters]),
@@ -80,7 +82,7 @@ def slugify(title: str) -> str:
 
 
 def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Linker,
-             events: dict[str, list[tuple[str, dt.date]]]) -> ChapterView:
+             events: dict[str, list[tuple[str, dt.date]]], styled: dict[str, str]) -> ChapterView:
     linker.start_chapter(planned.slug)
     order: list[str] = []
     by_article: dict[str, list[int]] = {}
@@ -90,7 +92,7 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
             order.append(article_id)
         by_article.setdefault(article_id, []).append(int(n))
     groups = tuple(
-        _group(project, planned.slug, article_id, by_article[article_id], note, linker, events)
+        _group(project, planned.slug, article_id, by_article[article_id], note, linker, events, styled)
         for note, article_id in enumerate(order, 1)
     )
     rows = balance(project, planned.refs)
@@ -109,7 +111,7 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
 
 
 def _group(project: Project, slug: str, article_id: str, numbers: list[int], note: int, linker: Linker,
-           events: dict[str, list[tuple[str, dt.date]]]) -> ArticleGroup:
+           events: dict[str, list[tuple[str, dt.date]]], styled: dict[str, str]) -> ArticleGroup:
     article = project.article(article_id)
     views = []
     previous = 0
@@ -124,7 +126,7 @@ def _group(project: Project, slug: str, article_id: str, numbers: list[int], not
         article_id=article_id,
         anchor=f"{slug}--{article_id}",
         note_number=note,
-        citation=citation(project, article),
+        citation=citation(project, article, styled.get(article_id)),
         passages=tuple(views),
     )
 

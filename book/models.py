@@ -42,6 +42,8 @@ class BookConfig(Strict):
     identifier: str | None = None
     page_size: Literal["A4", "Letter"] = "A4"
     chapters: list[NonEmpty] | None = None
+    citation_style: NonEmpty | None = None  # a CSL style for the list of sources: apa, mla, chicago-author-date, …
+    citation_style_notes: bool = False  # the footnotes in that style too
 
 
 class Outlet(Strict):

@@ -60,6 +60,7 @@ class Citation:
     dateline: str | None
     url: str | None
     supplied: tuple[tuple[str, str], ...] = ()  # (field, the editor's note): values the source does not print
+    styled: str | None = None  # the note in book.yaml's citation style (trusted HTML), when notes use it
 
     def note(self, field: str) -> str | None:
         """The editor's note on how a supplied value was established (None: the source prints it)."""
@@ -161,6 +162,7 @@ class SourceEntry:
     citation: Citation
     anchor: str  # "source-<article-id>"
     quoted_in: tuple[tuple[str, str, str], ...]  # (chapter slug, chapter title, group anchor)
+    styled: str | None = None  # the entry in book.yaml's citation style (trusted HTML)
 
 
 @dataclass(frozen=True)
