@@ -102,6 +102,14 @@ def test_the_teacher_edition_says_so_on_cover_title_page_and_running_heads(class
     assert (result.fatal, result.errors, result.warnings) == (0, 0, 0), "\n".join(result.messages)
 
 
+def test_a_teacher_edition_without_notes_does_not_claim_any(project_copy):
+    root = project_copy("minimal")
+    assert run(root, "build", "--teacher", "--pdf").exit_code == 0
+    text = pdf_text(root / "dist" / f"{STEM}-teacher.pdf", 1, 6)
+    assert "No chapter of this book has notes for the teacher yet" in text
+    assert "prints the editors’ notes" not in text
+
+
 def test_a_passage_named_in_a_note_is_a_link_to_it(classroom):
     pdf = classroom / f"{STEM}-teacher.pdf"
     destination, links = destinations_and_links(pdf)
