@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/serve_reload.py [--runs 7] [--work /tmp/book-serve-bench]
 
-Copies the book (book.yaml, glossary.yaml, chapters/, corpus/, editions/) into --work, starts
+Copies the book (its *.yaml files, chapters/, corpus/, editions/) into --work, starts
 `python -m book serve --port 0` there, opens chapter 1 in headless chromium (Debian's, through
 Playwright) and, --runs times, appends a new sentence to chapter 1's introduction and times the
 span from the file's write to the moment the reloaded page shows the sentence (the page's
@@ -33,8 +33,8 @@ def main() -> None:
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
-    for name in ("book.yaml", "glossary.yaml"):
-        shutil.copy(REPOSITORY / name, args.work / name)
+    for path in REPOSITORY.glob("*.yaml"):  # book.yaml, glossary.yaml, timeline.yaml …
+        shutil.copy(path, args.work / path.name)
     for name in ("chapters", "corpus", "editions"):
         shutil.copytree(REPOSITORY / name, args.work / name)
     chapter = sorted((args.work / "chapters").glob("01-*.md"))[0]
