@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 
 from book import i18n
 from book.crossrefs import Known, check_references, order_chapters
-from book.errors import Diagnostic, ProjectError, plural
+from book.errors import Diagnostic, ProjectError, not_a_project, plural
 from book.files import Located, line_of, load_yaml, read_bytes, read_text, split_front_matter, validate
 from book.models import ID_RE, ArticleMeta, BookConfig, ChapterSpec, Edition, Outlet, Term, TimelineEvent
 
@@ -141,7 +141,7 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
     if not root.is_dir():
         raise ProjectError(f"{root}: no such folder")
     if not (root / "book.yaml").is_file():
-        raise ProjectError(f"{root}: not a book project (no book.yaml)")
+        raise ProjectError(not_a_project(root))
     found: list[Located] = []
     config = _load_yaml_file(root, "book.yaml", BookConfig, found)
     outlets = _load_outlets(root, found)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from book.errors import Diagnostic, IngestError
+from book.errors import Diagnostic, IngestError, not_a_project
 from book.files import Located, load_yaml, read_text
 from book.ingest import language
 from book.ingest.markdown import parse_markdown
@@ -73,7 +73,7 @@ def _corpus_folder(root: Path) -> Path:
     if not root.is_dir():
         raise IngestError(f"{root}: no such folder")
     if not (root / "book.yaml").is_file():
-        raise IngestError(f"{root}: not a book project (no book.yaml)")
+        raise IngestError(not_a_project(root))
     corpus = root / "corpus"
     if corpus.exists() and not corpus.is_dir():
         raise IngestError(f"{corpus}: not a folder; corpus/ must be a folder that holds the articles")

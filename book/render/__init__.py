@@ -70,14 +70,29 @@ def _stage_outputs(book: Book, project, staging: Path, formats, handouts: bool, 
         with progress.stage("render HTML"):
             page = web_page(book)
         files.write_atomic(out, page)
-        written.append(out)
+        downloads = [path for path in written if path.suffix in (".pdf", ".epub") and path.parent == staging]
+        with progress.stage("web edition"):
+            site = _write_site(book, staging / book.stem, downloads)
+        written += [out, site]
     return written
 
 
+def _write_site(book: Book, folder: Path, downloads: list[Path]) -> Path:
+    from book.render.site import write_site
+
+    return write_site(book, folder, downloads)
+
+
 def _commit(staging: Path, staged: list[Path], dist: Path) -> list[Path]:
-    """The staged outputs renamed into dist/ (each rename atomic; all made before the first)."""
+    """The staged outputs renamed into dist/ (each rename atomic; all made before the first).
+
+    A folder (the web edition) takes the place of the one before it: the old one is moved into
+    the staging folder first, and goes with it.
+    """
     final = [dist / path.relative_to(staging) for path in staged]
     for source, target in zip(staged, final):
+        if source.is_dir() and target.is_dir() and not target.is_symlink():
+            os.replace(target, staging / f".replaced-{target.name}")
         os.replace(source, target)
     return final
 
