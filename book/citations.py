@@ -30,6 +30,7 @@ def citation(project: Project, article: Article) -> Citation:
         dateline=meta.dateline,
         url=meta.url,
         supplied=tuple((key, note) for key, note in meta.supplied.items() if meta.is_supplied(key)),
+        credits=meta.credits,
     )
 
 

@@ -10,6 +10,7 @@ from book.errors import IngestError
 from book.ingest import lines as L
 from book.ingest.dates import parse_iso
 from book.ingest.records import Block, Record, Source
+from book.ingest.structure import fingerprint, sort_blocks
 
 # Elements whose content is never article text; some (object, embed) also derail extraction of what follows.
 _UNSAFE = ("script", "style", "iframe", "frame", "frameset", "object", "applet", "svg", "math",
@@ -47,7 +48,9 @@ def parse_page(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Reco
         author=author,
         url=_url(document.url) or (source.name if source.name.startswith(("http://", "https://")) else None),
         blocks=blocks,
+        fingerprint=fingerprint(source.text.split("\n")),
     )
+    sort_blocks(record)
     if not title:
         record.notes.append("no title in the page: the title is the file name; edit it")
     return [record]
@@ -85,7 +88,7 @@ def _blocks(body) -> list[Block]:
         else:
             text = " ".join(" ".join(element.itertext()).split())
             if text and not L.is_furniture(text):
-                blocks.append(Block(text))
+                blocks.append(Block(text, heading=element.tag == "head" and len(text.split()) <= 20))
     return blocks
 
 

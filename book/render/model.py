@@ -31,6 +31,7 @@ class PassageView:
     parts: tuple[Part, ...]
     text: str  # the plain text of the passage (no markup), as the reader sees it
     gap_before: bool  # True when an earlier passage of the article is left out just before it
+    subhead: str = ""  # trusted HTML of the source's own subhead, shown where the group enters its section
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Citation:
     dateline: str | None
     url: str | None
     supplied: tuple[tuple[str, str], ...] = ()  # (field, the editor's note): values the source does not print
+    credits: str | None = None  # the source's production credits ("Reporting by …; Editing by …")
 
     def note(self, field: str) -> str | None:
         """The editor's note on how a supplied value was established (None: the source prints it)."""
