@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import zipfile
@@ -9,7 +10,9 @@ from collections import Counter
 from pathlib import Path
 
 import pikepdf
+from rich.console import Console
 
+from book.ingest import add_sources
 from book.ingest import lines as L
 from book.ingest.furniture import damaged_dateline, production_credits
 from book.ingest.markdown_text import plain_text
@@ -98,3 +101,16 @@ def test_subheads_are_the_sources_own_never_the_books_and_credits_print_with_the
     assert "; Writing by Robin Paxton; Editing by Alex Richardson." in chapters
     assert not re.search(r'<div class="passage"[^>]*>\s*<p>\(?Reporting by', chapters)
 
+
+def test_readding_the_seeds_writes_nothing_even_after_an_editor_corrected_an_article(tmp_path):
+    root = _copy(tmp_path)
+    jns = root / "corpus" / "jewish-news-syndicate-2020-10-15-how-armenian-azerbaijani-conflict.md"
+    jns.write_text(jns.read_text(encoding="utf-8").replace("wh0 estimates", "who estimates"), encoding="utf-8")
+    before = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+    console = Console(file=io.StringIO(), width=200, record=True)
+    planned = add_sources(root, tuple(str(path) for path in sorted(SEEDS.glob("*.txt"))), console=console)
+    statuses = {item.article_id: item.status for item in planned}
+    assert statuses.pop(jns.stem) == "already in corpus (edited since)"
+    assert set(statuses.values()) == {"already in corpus"} and len(statuses) == 9
+    assert "added 0 articles; 10 already in the corpus" in console.export_text()
+    assert {path: path.read_bytes() for path in root.rglob("*") if path.is_file()} == before
