@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import re
 import unicodedata
 
@@ -21,13 +23,18 @@ from book.render.model import (
     PassageView,
     TermName,
     TermUse,
+    Timeline,
+    TimelineEvent,
+    TimelineReport,
 )
 
 
 def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker | None = None) -> Book:
     """The book the renderers read (DESIGN §3 stage 4); `linker` is a fresh one (e.g. cache.CachedLinker) if given."""
     linker = linker or Linker(project.glossary)
-    chapters = tuple(_chapter(project, planned, number, linker) for number, planned in enumerate(plan.chapters, 1))
+    events = _event_anchors(project)
+    chapters = tuple(_chapter(project, planned, number, linker, events)
+                     for number, planned in enumerate(plan.chapters, 1))
     quoted_in: dict[str, list[tuple[str, str, str]]] = {}
     for chapter in chapters:
         for group in chapter.groups:
@@ -52,6 +59,7 @@ def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker 
         slug=slugify(config.title),
         attribution=attribution(project, [chapter.balance for chapter in chapters]),
         balance=book_balance(project),
+        timeline=_timeline(project, events, quoted_in),
     )
 
 
@@ -61,7 +69,8 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "book"
 
 
-def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Linker) -> ChapterView:
+def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Linker,
+             events: dict[str, list[tuple[str, dt.date]]]) -> ChapterView:
     linker.start_chapter(planned.slug)
     order: list[str] = []
     by_article: dict[str, list[int]] = {}
@@ -71,7 +80,7 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
             order.append(article_id)
         by_article.setdefault(article_id, []).append(int(n))
     groups = tuple(
-        _group(project, planned.slug, article_id, by_article[article_id], note, linker)
+        _group(project, planned.slug, article_id, by_article[article_id], note, linker, events)
         for note, article_id in enumerate(order, 1)
     )
     rows = balance(project, planned.refs)
@@ -89,7 +98,8 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
     )
 
 
-def _group(project: Project, slug: str, article_id: str, numbers: list[int], note: int, linker: Linker) -> ArticleGroup:
+def _group(project: Project, slug: str, article_id: str, numbers: list[int], note: int, linker: Linker,
+           events: dict[str, list[tuple[str, dt.date]]]) -> ArticleGroup:
     article = project.article(article_id)
     views = []
     previous = 0
@@ -101,7 +111,7 @@ def _group(project: Project, slug: str, article_id: str, numbers: list[int], not
         subhead = render_inline(passage.subhead) if passage.subhead and passage.subhead != section else ""
         section = passage.subhead
         views.append(PassageView(ref=passage.ref, anchor=anchor, parts=parts, text=text, gap_before=n != previous + 1,
-                                 subhead=subhead))
+                                 events=tuple(events.get(passage.ref, ())), subhead=subhead))
         previous = n
     return ArticleGroup(
         article_id=article_id,
@@ -153,3 +163,46 @@ def _changes(project: Project, edition: EditionInfo, quoted_in: dict[str, list[t
         changed=tuple(changed(i, diff.how[i]) for i in diff.changed),
         removed=tuple(changed(i, "removed") for i in diff.removed),
     )
+
+
+def _dated_events(project: Project):
+    """timeline.yaml's events in date order (file order within a day), each with its anchor."""
+    seen: dict[dt.date, int] = {}
+    for event in sorted(project.timeline, key=lambda event: event.date):
+        seen[event.date] = seen.get(event.date, 0) + 1
+        yield f"event-{event.date.isoformat()}-{seen[event.date]}", event
+
+
+def _event_anchors(project: Project) -> dict[str, list[tuple[str, dt.date]]]:
+    """Passage ref → (anchor, date) of each event it reports, so that a passage can link to its events."""
+    reported: dict[str, list[tuple[str, dt.date]]] = {}
+    for anchor, event in _dated_events(project):
+        for report in event.report_list():
+            reported.setdefault(report.passage, []).append((anchor, event.date))
+    return reported
+
+
+def _timeline(project: Project, events, quoted_in: dict[str, list[tuple[str, str, str]]]) -> Timeline | None:
+    """The editor's timeline or, without timeline.yaml, the sources by publication date (None if none is dated)."""
+    if project.timeline:
+        views = []
+        for anchor, event in _dated_events(project):
+            reports = []
+            for report in event.report_list():
+                article_id, _, n = report.passage.partition(":")
+                reports.append(TimelineReport(
+                    anchor=f"{article_id}-{n}", citation=citation(project, project.article(article_id)),
+                    date=report.date if report.date != event.date else None,
+                    account_html=render_inline(report.account) if report.account else None))
+            views.append(TimelineEvent(anchor, event.date, render_inline(event.event), tuple(reports)))
+        differ = any(report.date or report.account_html for view in views for report in view.reports)
+        return Timeline(tuple(views), of_sources=False, accounts_differ=differ)
+    dated = sorted((article for article in project.articles if article.meta.date and article.id in quoted_in),
+                   key=lambda article: (article.meta.date, article.id))
+    if not dated:
+        return None
+    views = tuple(
+        TimelineEvent(f"timeline-{article.id}", article.meta.date, f"<cite>{html.escape(article.meta.title)}</cite>",
+                      (TimelineReport(quoted_in[article.id][0][2], citation(project, article)),))
+        for article in dated)
+    return Timeline(views, of_sources=True, undated=len(project.articles) - len(dated))

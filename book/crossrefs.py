@@ -39,7 +39,7 @@ def order_chapters(config, chapters: list, known: Known) -> list:
     return ordered
 
 
-def check_references(outlets, glossary, articles, chapters, known: Known) -> None:
+def check_references(outlets, glossary, articles, chapters, known: Known, timeline=()) -> None:
     """Every id one file names in another exists: outlets, glossary ids, articles and passages."""
     term_ids = known.terms
     for parsed in glossary:
@@ -62,6 +62,14 @@ def check_references(outlets, glossary, articles, chapters, known: Known) -> Non
                 problem = _ref_problem(ref, passages)
                 if problem and ref.partition(":")[0] not in known.articles - passages.keys():
                     parsed.where.error(parsed.line(key, index), f"{key}: {problem}")
+    for parsed in timeline:
+        for index, report in enumerate(parsed.model.report_list()):
+            ref = report.passage
+            problem = _ref_problem(ref, passages) or (None if ":" in ref else
+                                                      f"'{ref}' names an article: give the passage that reports the event, '{ref}:<n>'")
+            if problem and ref.partition(":")[0] not in known.articles - passages.keys():
+                at = ("reports", index) if isinstance(parsed.model.reports[index], str) else ("reports", index, "passage")
+                parsed.where.error(parsed.line(*at), f"reports: {problem}")
 
 
 def _check_names(glossary) -> None:

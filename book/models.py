@@ -21,6 +21,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True)
 
 
+def iso_date_only(value):
+    """A date written as YYYY-MM-DD (YAML's own dates are that already); anything else is refused, never guessed."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError(f"'{value}' is not an ISO date (YYYY-MM-DD)")
+    return value
+
+
 class BookConfig(Strict):
     """book.yaml"""
 
@@ -69,9 +76,7 @@ class ArticleMeta(Strict):
     @field_validator("date", mode="before")
     @classmethod
     def _iso_date_only(cls, value):
-        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValueError(f"'{value}' is not an ISO date (YYYY-MM-DD)")
-        return value
+        return iso_date_only(value)
 
     def supplied_problems(self) -> list[tuple[str, str]]:
         """(key of `supplied`, what is wrong with it): each supplied value needs its value and a note."""
@@ -167,3 +172,33 @@ class Edition(Strict):
     released: dt.date
     note: str | None = None
     sources: dict[str, SourceRecord | str] = {}
+
+
+class TimelineReport(Strict):
+    """One passage that reports a timeline event; `date` and `account` where this source differs from the event."""
+
+    passage: NonEmpty  # "<article-id>:<n>"
+    date: dt.date | None = None  # the date this source gives, when it is not the event's
+    account: str | None = None  # the editor's words for how this source tells it differently (Markdown, one line)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date_only(cls, value):
+        return iso_date_only(value)
+
+
+class TimelineEvent(Strict):
+    """One entry of timeline.yaml: a dated event in the editor's neutral words, and the passages that report it."""
+
+    date: dt.date
+    event: str = Field(min_length=1)  # Markdown, one line
+    reports: list[NonEmpty | TimelineReport] = Field(min_length=1)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date_only(cls, value):
+        return iso_date_only(value)
+
+    def report_list(self) -> list[TimelineReport]:
+        """Every report as a TimelineReport (a bare reference is one with no date or account of its own)."""
+        return [TimelineReport(passage=r) if isinstance(r, str) else r for r in self.reports]

@@ -126,7 +126,7 @@ def web_page(book: Book) -> str:
     from book.render import html
 
     return html.render("html/book.html", book=book, links=html.Links("html"), meta=html.metadata(book),
-                       back_sections=tuple((anchor, title) for anchor, title, _ in html.BACK_SECTIONS))
+                       back_sections=html.back_sections(book))
 
 
 def _report(warnings: list[str], out: Path) -> None:

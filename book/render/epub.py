@@ -20,7 +20,7 @@ from book.clock import build_time
 from book.errors import RenderError
 from book.files import write_atomic
 from book.render.cover import cover_png
-from book.render.html import BACK_SECTIONS, Links, environment
+from book.render.html import BACK_SECTIONS, Links, back_sections, environment
 from book.render.model import Book, TermMention
 
 HERE = Path(__file__).parent
@@ -86,6 +86,8 @@ class EpubLinks(Links):
         for outlet in book.sources:
             for source in outlet.entries:
                 self._files[source.anchor] = "sources.xhtml"
+        for event in book.timeline.events if book.timeline else ():
+            self._files[event.anchor] = "timeline.xhtml"
 
     @staticmethod
     def chapter_file(slug: str) -> str:
@@ -110,6 +112,9 @@ class EpubLinks(Links):
     def source(self, article_id: str) -> str | None:
         return self._at(f"source-{article_id}")
 
+    def event(self, anchor: str) -> str | None:
+        return self._at(anchor)
+
 
 def render_documents(book: Book) -> list[Document]:
     """Cover, title page, colophon, contents, one file per chapter, what's new, glossary, sources."""
@@ -129,7 +134,8 @@ def render_documents(book: Book) -> list[Document]:
         return data
 
     alt = f"Cover: {book.title}" + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition.label}."
-    back = list(BACK_SECTIONS)
+    present = dict(back_sections(book))
+    back = [section for section in BACK_SECTIONS if section[0] in present]
     front = [
         Document("cover.xhtml", "Cover", render("cover", "cover.xhtml", book.title, "cover", cover_alt=alt), False, "cover"),
         Document("title.xhtml", "Title page", render("title", "title.xhtml", book.title, "frontmatter"), True, "titlepage"),

@@ -55,6 +55,10 @@ class Links:
     def source(self, article_id: str) -> str | None:
         return f"#source-{article_id}"
 
+    def event(self, anchor: str) -> str | None:
+        """A timeline event (back matter)."""
+        return f"#{anchor}"
+
     def page(self, anchor: str) -> int | None:
         """The printed page number where `anchor` landed (print only; None elsewhere)."""
         return self._pages.get(anchor)
@@ -85,6 +89,9 @@ class HandoutLinks(Links):
     def source(self, article_id: str) -> str | None:
         return None
 
+    def event(self, anchor: str) -> str | None:
+        return None
+
 
 def roman(number: int) -> str:
     """Lower-case roman numeral, as printed on front-matter pages."""
@@ -99,14 +106,16 @@ def roman(number: int) -> str:
 # The back matter, in book order: (anchor, title, EPUB landmark type) — shared by every output.
 BACK_SECTIONS = (
     ("whats-new", "What’s new in this edition", None),
+    ("timeline", "Timeline", None),
     ("glossary", "Glossary", "glossary"),
     ("sources", "Sources", "bibliography"),
 )
 
 
 def back_sections(book) -> tuple[tuple[str, str], ...]:
-    """(anchor, title) of the back matter sections this book has (no glossary section without entries)."""
-    return tuple((anchor, title) for anchor, title, _ in BACK_SECTIONS if anchor != "glossary" or book.glossary)
+    """(anchor, title) of the back matter sections this book has (no glossary without entries, no timeline without events)."""
+    missing = {"glossary": not book.glossary, "timeline": book.timeline is None}
+    return tuple((anchor, title) for anchor, title, _ in BACK_SECTIONS if not missing.get(anchor))
 
 
 # Fixed, not strftime('%B'): the machine's locale must not change the book's bytes.

@@ -31,6 +31,7 @@ class PassageView:
     parts: tuple[Part, ...]
     text: str  # the plain text of the passage (no markup), as the reader sees it
     gap_before: bool  # True when an earlier passage of the article is left out just before it
+    events: tuple[tuple[str, dt.date], ...] = ()  # (anchor, date) of the timeline events this passage reports
     subhead: str = ""  # trusted HTML of the source's own subhead, shown where the group enters its section
 
 
@@ -190,6 +191,34 @@ class Changes:
 
 
 @dataclass(frozen=True)
+class TimelineReport:
+    """A passage (or, in a timeline of sources, an article group) that reports an event, and its source."""
+
+    anchor: str  # where it is quoted: a passage anchor, or a group anchor
+    citation: Citation
+    date: dt.date | None = None  # the date this source gives, when it is not the event's
+    account_html: str | None = None  # the editor's words for how this source tells it differently
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    anchor: str  # "event-<YYYY-MM-DD>-<k>" (k-th event of that day), or "timeline-<article-id>" for a source
+    date: dt.date
+    event_html: str  # the editor's words; in a timeline of sources, the source's title in <cite>
+    reports: tuple[TimelineReport, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """timeline.yaml's events in date order or, without it, the dated sources in order of publication."""
+
+    events: tuple[TimelineEvent, ...]
+    of_sources: bool  # True: no timeline.yaml, the events are the sources' publication
+    undated: int = 0  # sources left out of a timeline of sources for want of a date
+    accounts_differ: bool = False  # some report gives another date or account than its event
+
+
+@dataclass(frozen=True)
 class Attribution:
     """What the book can say of its sources, counted: every sentence it says about them comes from here."""
 
@@ -237,6 +266,7 @@ class Book:
     slug: str  # the book's name for files, e.g. "nagorno-karabakh-2020"
     attribution: Attribution | None = None  # None only for books made by hand (tests): nothing is said then
     balance: tuple[PerspectiveShare, ...] = ()  # the whole book by perspective, most passages first
+    timeline: Timeline | None = None  # None: no timeline.yaml and no dated source
 
     @property
     def stem(self) -> str:
