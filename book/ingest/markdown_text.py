@@ -45,6 +45,8 @@ def block_markdown(block: Block) -> str:
         return "## " + (text[:-1] + "\\#" if text.endswith("#") else text)  # a closing '#' would be eaten
     if block.is_list:
         return "\n".join(f"- {escape(item)}" for item in block.items)
+    if "\n" in block.text:  # lines the source breaks (a list of dates, a poem, an embedded post): hard breaks
+        return "\\\n".join(escape(line) for line in block.text.split("\n") if line.strip())
     return escape(block.text)
 
 

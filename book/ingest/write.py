@@ -65,7 +65,7 @@ def _scalar(value) -> str:
         return "null"
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = " ".join(str(value).split())
+    text = re.sub("[\ud800-\udfff]", "\ufffd", " ".join(str(value).split()))  # a lone surrogate is no text YAML can hold
     try:
         plain = YAML(typ="safe").load(f"k: {text}")
     except Exception:  # noqa: BLE001 - any YAML trouble means: quote it
