@@ -15,7 +15,7 @@ FURNITURE_WORDS = frozenset({
     "listen to this article", "comments", "subscribe", "sign up", "follow us", "copy link",
     "skip to content", "skip advertisement", "story continues below advertisement", "related",
     "order reprints", "print article", "order reprints | today's paper | subscribe", "home", "menu", "search",
-    "log in", "sign in", "back to top", "next article", "previous article",
+    "log in", "sign in", "back to top", "newsletters", "newsletter", "next article", "previous article",
     # German, French, Russian, Spanish
     "teilen", "drucken", "anzeige", "werbung", "weiterlesen", "mehr zum thema", "artikel teilen",
     "partager", "imprimer", "publicité", "lire aussi", "lire la suite", "à lire aussi",

@@ -9,7 +9,7 @@ from lxml import etree
 from book.errors import IngestError
 from book.ingest import lines as L
 from book.ingest.dates import parse_iso
-from book.ingest.page_meta import PageMeta, outlet_name, person_names, read_meta
+from book.ingest.page_meta import PageMeta, clean_title, outlet_name, person_names, read_meta, readable_outlet
 from book.ingest.records import Block, Record, Source
 from book.ingest.structure import fingerprint, sort_blocks
 
@@ -33,7 +33,7 @@ def parse_page(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Reco
         _defused(tree),
         url=source.name if source.name.startswith(("http://", "https://")) else None,
         with_metadata=True, include_links=False, include_images=False, include_comments=False,
-        include_tables=True, include_formatting=False, favor_recall=True,
+        include_tables=True, include_formatting=False, favor_precision=True,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if document is None or document.body is None:
@@ -53,6 +53,14 @@ def parse_page(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Reco
     if not blocks:
         raise IngestError(f"{source.display}: no article text found in this page; nothing added")
     sitename = _chosen(published, "outlet", _text(document.sitename), notes)
+    sitename, note = readable_outlet(sitename, published, title)
+    notes.extend([note] if note else [])
+    names = [name for name in names or [] if not _names_site(name, sitename, published.site)]
+    if title:
+        cleaned = clean_title(title, published, sitename, names)
+        if cleaned != title:
+            notes.append(f"title '{title}' cut to the headline")
+            title = cleaned
     day = _chosen(published, "date", parse_iso(document.date), notes)
     record = Record(
         title=title or _untitled(source),
@@ -100,6 +108,12 @@ def _shown(value) -> str:
     return ", ".join(value) if isinstance(value, list) else str(value)
 
 
+def _names_site(name: str, outlet: str | None, site: str) -> bool:
+    """An 'author' that is the outlet or its address ('Elmundo Es', 'Ediciones El País')."""
+    squashed = L.key(name).replace(" ", "")
+    return any(part and len(part) >= 3 and part in squashed for part in (L.key(outlet or "").replace(" ", ""), site))
+
+
 def _joined(names: list[str] | None) -> str | None:
     """'A', 'A and B', 'A, B and C'."""
     if not names:
@@ -124,6 +138,10 @@ _BLOCK_TAGS = {"p", "head", "list", "table", "quote", "div", "code"}
 def _blocks(body, dropped: list[str]) -> list[Block]:
     """Paragraphs and lists of trafilatura's body tree, as plain text; a layout table gives its cells' paragraphs."""
     blocks: list[Block] = []
+    if len(body) == 0:  # trafilatura's fallback for a page of bare text gives the text alone, without paragraphs
+        for line in (body.text or "").split("\n"):
+            if line.strip():
+                _keep(blocks, Block(" ".join(line.split())), dropped)
     for element in body:
         if element.tag == "list":
             items = tuple(" ".join(" ".join(item.itertext()).split()) for item in element.iter("item"))
@@ -153,11 +171,22 @@ def _blocks(body, dropped: list[str]) -> list[Block]:
 
 def _keep(blocks: list[Block], block: Block, dropped: list[str]) -> None:
     """Add `block` unless it is page furniture ('Read more: …', 'Follow … on Twitter'), which is noted instead."""
+    if "\n" in block.text:  # a line of furniture at the end of a paragraph's lines (a reporter's e-mail)
+        lines = block.text.split("\n")
+        kept = [line for line in lines if not L.is_furniture(line)]
+        dropped.extend(_short(line) for line in lines if L.is_furniture(line))
+        block = Block("\n".join(kept), heading=block.heading) if len(kept) > 1 else Block(" ".join(kept))
     text = " ".join(block.text.split())
+    if not text:
+        return
     if L.is_furniture(text):
-        dropped.append(text if len(text) <= 40 else text[:39] + "…")
+        dropped.append(_short(text))
     else:
         blocks.append(block)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _lines(element) -> list[str]:

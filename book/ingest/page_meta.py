@@ -20,7 +20,7 @@ NOT_A_PERSON = re.compile(
     r"\b(?:staff|writer|reporter|editor|editors|correspondent|desk|team|bureau|news|press|agency|associated|reuters|"
     r"afp|media|online|digital|newsroom|contributor|contributors|is an?|auto|sports|service|wire|redaktion|"
     r"rédaction|redacción|редакция|corresponsal|today|times|post|daily|journal|herald|tribune|gazette|magazine|"
-    r"network|channel|tv|radio|group|newspaper|institute|university|ministry|government)\b", re.I)
+    r"network|channel|tv|radio|group|newspaper|institute|university|ministry|government|writers|ediciones)\b", re.I)
 _SMALL = {"the", "of", "and", "a", "an", "for", "on", "in", "de", "la", "le", "el", "der", "die", "das"}
 
 
@@ -40,7 +40,9 @@ class PageMeta:
     outlet: Found | None = None
     date: Found | None = None
     authors: Found | None = None
-    notes: list[str] = field(default_factory=list)
+    title_tag: str = ""                                  # the <title> as the page has it
+    headings: list[str] = field(default_factory=list)    # the page's <h1>s
+    site: str = ""                                       # the site's own name in its address: 'usatoday', 'elmundo'
 
 
 def read_meta(tree) -> PageMeta:
@@ -50,7 +52,13 @@ def read_meta(tree) -> PageMeta:
         _from_json_ld(data, found)
     metas = _metas(tree)
     _first(found, "title", metas, ("og:title", "twitter:title"), "Open Graph")
-    _first(found, "outlet", metas, ("og:site_name", "application-name", "al:android:app_name"), "Open Graph")
+    _first(found, "outlet", metas, ("og:site_name",), "Open Graph")
+    found.title_tag = " ".join((tree.findtext(".//title") or "").split())
+    found.headings = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:5]
+    address = metas.get("og:url") or next((link.get("href") or "" for link in tree.iter("link")
+                                           if (link.get("rel") or "").lower() == "canonical"), "")
+    host = re.match(r"^https?://(?:www\.)?([^/:]+)", address.strip())
+    found.site = _site_label(host[1]) if host else ""
     if found.date is None:
         for name in ("article:published_time", "datepublished", "pubdate", "publishdate", "publish-date",
                      "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date", "og:published_time"):
@@ -179,6 +187,78 @@ def person_names(value: str | None) -> list[str]:
             continue
         names.append(L.name_case(part))
     return names
+
+
+_SEPARATOR = re.compile(r"\s+(?:\||-|--|–|—|«|»|::?|·)\s+")
+_DOMAIN = re.compile(r"^(?:www\.)?([\w-]+)(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
+
+
+def _site_label(host: str) -> str:
+    """'www.usatoday.com' → 'usatoday', 'news.bbc.co.uk' → 'bbc'."""
+    labels = [label for label in host.lower().split(".") if label not in ("www", "m", "news", "co", "com", "org", "net")]
+    return labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
+
+
+def _squash(text: str | None) -> str:
+    return re.sub(r"[\W_]+", "", (text or "").casefold())
+
+
+def _same_site(segment: str, names: list[str]) -> bool:
+    """A title segment that is the site's name ('BusinessWeek', 'CNN.com', 'TIME NewsFeed')."""
+    part = _squash(re.sub(r"\.(?:com|org|net|co\.uk|[a-z]{2})$", "", segment.strip(), flags=re.I))
+    return bool(part) and any(name and len(name) >= 3 and (name in part or part in name) for name in names)
+
+
+def clean_title(title: str, page: PageMeta, outlet: str | None, authors: list[str]) -> str:
+    """The headline without the site's name, section or authors that pages add to <title> and og:title."""
+    if any(_squash(title) == _squash(h) for h in page.headings if h):
+        return title
+    segments = _SEPARATOR.split(title)
+    for end in range(len(segments) - 1, 0, -1):  # the page's own <h1> is the headline
+        prefix = " - ".join(segments[:end])
+        for heading in page.headings:
+            if heading and _squash(heading) == _squash(prefix):
+                return heading
+    names = [_squash(outlet), page.site, _squash(_title_site(page))] + [_squash(" ".join(authors))]
+    while len(segments) > 1 and _same_site(segments[-1], names):
+        segments.pop()
+    while len(segments) > 1 and _same_site(segments[0], names):
+        segments.pop(0)
+    if len(segments) == len(_SEPARATOR.split(title)):
+        return title
+    separators = _SEPARATOR.findall(title)
+    kept = segments[0]
+    start = _SEPARATOR.split(title).index(segments[0])
+    for offset, segment in enumerate(segments[1:]):
+        kept += separators[start + offset] + segment
+    return kept
+
+
+def _title_site(page: PageMeta) -> str:
+    """The last segment of <title> when it names the site ('… | Tulsa World'), else ''."""
+    segments = _SEPARATOR.split(page.title_tag)
+    last = segments[-1] if len(segments) > 1 else ""
+    return last if 1 <= len(last.split()) <= 4 else ""
+
+
+def readable_outlet(name: str | None, page: PageMeta, title: str | None) -> tuple[str | None, str | None]:
+    """(outlet, note): a site name written as a domain ('usatoday.com') becomes the name the page writes
+    ('… | USA TODAY'), else its label ('CNN.com' → 'CNN'); a page without one is named by its <title>'s suffix."""
+    if name and title and _squash(name) == _squash(title):
+        name = None  # a site name that repeats the headline names nothing
+    if not name:
+        suffix = _title_site(page)
+        if suffix and (not page.site or _same_site(suffix, [page.site])):
+            return outlet_name(suffix), "outlet from the end of the page's <title>"
+        return None, None
+    domain = _DOMAIN.match(name.strip())
+    if not domain:
+        return outlet_name(name), None
+    label = domain[1]
+    for segment in _SEPARATOR.split(page.title_tag)[1:]:
+        if _squash(segment) == _squash(label):
+            return outlet_name(segment), f"outlet '{name}' written as the page's <title> writes it"
+    return (label if not label.islower() else name), (f"outlet '{name}' is a site address: check it" if label.islower() else None)
 
 
 def outlet_name(name: str) -> str:
