@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import re
 import unicodedata
 
 from book import editions
-from book.citations import attribution, balance, book_balance, citation, dominance, sources
+from book.citations import attribution, balance, book_balance, citation, dominance, sources, styled_entries
 from book.glossary import Linker, render_inline, render_markdown
+from book.models import PASSAGE_REF_RE
 from book.organise import Plan, PlannedChapter
 from book.project import Project
 from book.render.model import (
@@ -20,6 +22,8 @@ from book.render.model import (
     ChapterView,
     EditionInfo,
     GlossaryEntry,
+    NotePart,
+    PassageLink,
     PassageView,
     TermName,
     TermUse,
@@ -29,12 +33,19 @@ from book.render.model import (
 )
 
 
-def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker | None = None) -> Book:
-    """The book the renderers read (DESIGN §3 stage 4); `linker` is a fresh one (e.g. cache.CachedLinker) if given."""
+def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker | None = None,
+             teacher: bool = False) -> Book:
+    """The book the renderers read (DESIGN §3 stage 4); `linker` is a fresh one (e.g. cache.CachedLinker) if given.
+
+    Notes for the teacher are in the book only with `teacher` (the teacher's edition).
+    """
     linker = linker or Linker(project.glossary)
     events = _event_anchors(project)
-    chapters = tuple(_chapter(project, planned, number, linker, events)
+    styled = styled_entries(project)
+    in_notes = styled if project.config.citation_style_notes else {}
+    chapters = tuple(_chapter(project, planned, number, linker, events, in_notes)
                      for number, planned in enumerate(plan.chapters, 1))
+    chapters = tuple(_with_notes(project, chapter, teacher) for chapter in chapters)
     quoted_in: dict[str, list[tuple[str, str, str]]] = {}
     for chapter in chapters:
         for group in chapter.groups:
@@ -54,12 +65,13 @@ def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker 
         date_range=(dates[0], dates[-1]) if dates else None,
         chapters=chapters,
         glossary=_glossary(project, chapters, linker),
-        sources=sources(project, quoted_in),
+        sources=sources(project, quoted_in, styled),
         changes=_changes(project, edition, quoted_in),
         slug=slugify(config.title),
         attribution=attribution(project, [chapter.balance for chapter in chapters]),
         balance=book_balance(project),
         timeline=_timeline(project, events, quoted_in),
+        teacher=teacher,
     )
 
 
@@ -70,7 +82,7 @@ def slugify(title: str) -> str:
 
 
 def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Linker,
-             events: dict[str, list[tuple[str, dt.date]]]) -> ChapterView:
+             events: dict[str, list[tuple[str, dt.date]]], styled: dict[str, str]) -> ChapterView:
     linker.start_chapter(planned.slug)
     order: list[str] = []
     by_article: dict[str, list[int]] = {}
@@ -80,7 +92,7 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
             order.append(article_id)
         by_article.setdefault(article_id, []).append(int(n))
     groups = tuple(
-        _group(project, planned.slug, article_id, by_article[article_id], note, linker, events)
+        _group(project, planned.slug, article_id, by_article[article_id], note, linker, events, styled)
         for note, article_id in enumerate(order, 1)
     )
     rows = balance(project, planned.refs)
@@ -99,7 +111,7 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
 
 
 def _group(project: Project, slug: str, article_id: str, numbers: list[int], note: int, linker: Linker,
-           events: dict[str, list[tuple[str, dt.date]]]) -> ArticleGroup:
+           events: dict[str, list[tuple[str, dt.date]]], styled: dict[str, str]) -> ArticleGroup:
     article = project.article(article_id)
     views = []
     previous = 0
@@ -117,7 +129,7 @@ def _group(project: Project, slug: str, article_id: str, numbers: list[int], not
         article_id=article_id,
         anchor=f"{slug}--{article_id}",
         note_number=note,
-        citation=citation(project, article),
+        citation=citation(project, article, styled.get(article_id)),
         passages=tuple(views),
     )
 
@@ -206,3 +218,37 @@ def _timeline(project: Project, events, quoted_in: dict[str, list[tuple[str, str
                       (TimelineReport(quoted_in[article.id][0][2], citation(project, article)),))
         for article in dated)
     return Timeline(views, of_sources=True, undated=len(project.articles) - len(dated))
+
+
+def _with_notes(project: Project, chapter: ChapterView, teacher: bool) -> ChapterView:
+    """The chapter with its handout settings and, in the teacher's edition only, the notes for the teacher."""
+    spec = next((c.spec for c in project.chapters if c.slug == chapter.slug), None)
+    if spec is None:  # "Further reporting": no file, no notes
+        return chapter
+    if not teacher:
+        return dataclasses.replace(chapter, answer_lines=spec.handout.answer_lines)
+    notes = tuple(_note_parts(project, render_markdown(q.note)) if q.note else None for q in spec.question_list())
+    return dataclasses.replace(
+        chapter, answer_lines=spec.handout.answer_lines, question_notes=notes if any(notes) else (),
+        teacher_notes=_note_parts(project, render_markdown(spec.teacher_notes)) if spec.teacher_notes else None)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _note_parts(project: Project, note_html: str) -> tuple[NotePart, ...]:
+    """The note's HTML with each passage it names ("<article-id>:<n>", checked by the loader) as a PassageLink."""
+    parts: list[NotePart] = []
+    text = ""
+    for piece in _TAG.split(note_html):
+        if piece.startswith("<"):  # a tag: references inside attributes are never touched
+            text += piece
+            continue
+        end = 0
+        for match in PASSAGE_REF_RE.finditer(piece):
+            cited = citation(project, project.article(match.group(1)))
+            parts += [text + piece[end:match.start()],
+                      PassageLink(f"{match.group(1)}-{match.group(2)}", f"{cited.outlet_text}, {cited.date_text}")]
+            text, end = "", match.end()
+        text += piece[end:]
+    return tuple(part for part in (*parts, text) if part)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from book.models import PASSAGE_REF_RE
+
 
 @dataclass(frozen=True)
 class Known:
@@ -62,6 +64,14 @@ def check_references(outlets, glossary, articles, chapters, known: Known, timeli
                 problem = _ref_problem(ref, passages)
                 if problem and ref.partition(":")[0] not in known.articles - passages.keys():
                     parsed.where.error(parsed.line(key, index), f"{key}: {problem}")
+        notes = [(("teacher_notes",), spec.teacher_notes)]
+        notes += [(("questions", index, "note"), q.note) for index, q in enumerate(spec.question_list())]
+        for loc, note in notes:
+            for match in PASSAGE_REF_RE.finditer(note or ""):
+                problem = _ref_problem(match.group(), passages)
+                if problem and match.group(1) not in known.articles - passages.keys():
+                    named = f"'{match.group()}': " if problem.startswith("no article") else ""
+                    parsed.where.error(parsed.line(*loc), f"{'note' if loc[0] == 'questions' else loc[0]}: {named}{problem}")
     for parsed in timeline:
         for index, report in enumerate(parsed.model.report_list()):
             ref = report.passage

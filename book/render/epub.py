@@ -133,7 +133,7 @@ def render_documents(book: Book) -> list[Document]:
             raise RenderError(f"EPUB: {file_name} is not well-formed XHTML: {exc}") from exc
         return data
 
-    alt = f"Cover: {book.title}" + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition.label}."
+    alt = f"Cover: {book.title}" + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition_label}."
     present = dict(back_sections(book))
     back = [section for section in BACK_SECTIONS if section[0] in present]
     front = [
@@ -208,7 +208,7 @@ def build_package(book: Book, documents: list[Document]) -> epub.EpubBook:
         add(epub.EpubItem(uid="font-" + _id(font.stem), file_name=f"fonts/{font.name}", media_type=kind, content=font.read_bytes()))
     cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")
     cover.media_type = "image/png"
-    cover.content = cover_png(book.title, book.subtitle, book.edition.label)
+    cover.content = cover_png(book.title, book.subtitle, book.edition_label)
     add(cover)
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     items = [add(_Document(document)) for document in documents]

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from book.render.model import Book, TermMention
+from book.render.model import Book, PassageLink, TermMention
 
 ASSETS = Path(__file__).resolve().parent  # templates/, styles/, fonts/
 ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
@@ -74,14 +74,14 @@ class Links:
 
 
 class HandoutLinks(Links):
-    """One chapter on its own: links leaving the chapter are dropped, page numbers unknown."""
+    """One chapter on its own, with the glossary of the terms it uses: other links are dropped, page numbers unknown."""
 
     def __init__(self, chapter_slug: str):
         super().__init__("pdf")
         self.chapter_slug = chapter_slug
 
     def term(self, term_id: str) -> str | None:
-        return None
+        return f"#term-{term_id}"  # the handout's own "Terms used in this chapter"
 
     def chapter(self, slug: str) -> str | None:
         return f"#chapter-{slug}" if slug == self.chapter_slug else None
@@ -134,6 +134,10 @@ def is_mention(part) -> bool:
     return isinstance(part, TermMention)
 
 
+def is_passage_link(part) -> bool:
+    return isinstance(part, PassageLink)
+
+
 # While a build keeps rendered article groups (book.cache.rendering): where they are kept.
 kept_groups = None
 
@@ -174,6 +178,7 @@ def environment() -> jinja2.Environment:
     env.filters["roman"] = roman
     env.filters["long_date"] = long_date
     env.tests["mention"] = is_mention
+    env.tests["passage_link"] = is_passage_link
     env.globals["article_group"] = article_group
     return env
 

@@ -23,6 +23,17 @@ Part = str | TermMention  # a str part is trusted HTML rendered from the source'
 
 
 @dataclass(frozen=True)
+class PassageLink:
+    """A passage named in the editor's note for the teacher ("<article-id>:<n>"), printed as its source."""
+
+    anchor: str  # the passage's anchor
+    text: str  # its source: outlet and date
+
+
+NotePart = str | PassageLink  # a str part is trusted HTML rendered from the editor's Markdown
+
+
+@dataclass(frozen=True)
 class PassageView:
     """One passage, word for word, with its glossary links."""
 
@@ -51,6 +62,7 @@ class Citation:
     url: str | None
     supplied: tuple[tuple[str, str], ...] = ()  # (field, the editor's note): values the source does not print
     credits: str | None = None  # the source's production credits ("Reporting by …; Editing by …")
+    styled: str | None = None  # the note in book.yaml's citation style (trusted HTML), when notes use it
 
     def note(self, field: str) -> str | None:
         """The editor's note on how a supplied value was established (None: the source prints it)."""
@@ -114,6 +126,9 @@ class ChapterView:
     balance: tuple[BalanceRow, ...]
     further: bool = False  # the final "Further reporting" chapter
     dominant: Dominance | None = None  # set when one perspective supplies more than two thirds of the passages
+    question_notes: tuple[tuple[NotePart, ...] | None, ...] = ()  # teacher's edition only: one per question
+    teacher_notes: tuple[NotePart, ...] | None = None  # teacher's edition only: the chapter's teaching notes
+    answer_lines: int = 0  # handouts: ruled lines for an answer under each question
 
 
 @dataclass(frozen=True)
@@ -149,6 +164,7 @@ class SourceEntry:
     citation: Citation
     anchor: str  # "source-<article-id>"
     quoted_in: tuple[tuple[str, str, str], ...]  # (chapter slug, chapter title, group anchor)
+    styled: str | None = None  # the entry in book.yaml's citation style (trusted HTML)
 
 
 @dataclass(frozen=True)
@@ -267,8 +283,16 @@ class Book:
     attribution: Attribution | None = None  # None only for books made by hand (tests): nothing is said then
     balance: tuple[PerspectiveShare, ...] = ()  # the whole book by perspective, most passages first
     timeline: Timeline | None = None  # None: no timeline.yaml and no dated source
+    teacher: bool = False  # the teacher's edition: notes for the teacher printed, marked on cover, title page, heads
+    large_print: bool = False  # the print edition set in large print
+
+    @property
+    def edition_label(self) -> str:
+        """"Edition 2", "Edition 2 · Teacher’s edition": what the cover and title page say this book is."""
+        return self.edition.label + (" · Teacher’s edition" if self.teacher else "")
 
     @property
     def stem(self) -> str:
         """File-name stem of this edition's outputs, e.g. "nagorno-karabakh-2020-edition-2"."""
-        return f"{self.slug}-edition-{self.edition.number}"
+        return (f"{self.slug}-edition-{self.edition.number}" + ("-teacher" if self.teacher else "")
+                + ("-large-print" if self.large_print else ""))
