@@ -535,6 +535,15 @@ def test_person_names_only_and_outlets_as_readers_write_them():
     for junk in ("Ap Auto Writer", "is a reporter", "jane.roe@example.com", "https://www.facebook.com/janeroe",
                  "Associated Press", "Staff", "USA TODAY", "Reuters Staff"):
         assert person_names(junk) == [], junk
+    # bylines as pages print them: the name ends where a role, a handle or a date begins
+    assert person_names("Andrea Stone Senior Washington Correspondent") == ["Andrea Stone"]
+    assert person_names("Par LILIAN ALEMAGNA, LAURE BRETTON Envoyés spéciaux à Toulouse") == [
+        "Lilian Alemagna", "Laure Bretton"]
+    assert person_names("By Bryan Walsh Tuesday, Aug. 17, 2010") == ["Bryan Walsh"]
+    assert person_names("By: Marguerite Reardon") == ["Marguerite Reardon"]
+    assert person_names("By JORDAN ROBERTSON and RACHEL METZ - AP Technology Writers") == ["Jordan Robertson", "Rachel Metz"]
+    assert person_names("By Griffin McElroy @griffinmcelroy on June 26, 2014") == ["Griffin McElroy"]
+    assert person_names("World's Editorial Writers") == []
     assert [outlet_name(name) for name in ("USA TODAY", "THE HILL", "CBS NEWS", "BBC", "The Guardian",
                                            "Le Monde | Actualités")] == [
         "USA Today", "The Hill", "CBS News", "BBC", "The Guardian", "Le Monde"]

@@ -20,7 +20,13 @@ NOT_A_PERSON = re.compile(
     r"\b(?:staff|writer|reporter|editor|editors|correspondent|desk|team|bureau|news|press|agency|associated|reuters|"
     r"afp|media|online|digital|newsroom|contributor|contributors|is an?|auto|sports|service|wire|redaktion|"
     r"rédaction|redacción|редакция|corresponsal|today|times|post|daily|journal|herald|tribune|gazette|magazine|"
-    r"network|channel|tv|radio|group|newspaper|institute|university|ministry|government|writers|ediciones)\b", re.I)
+    r"network|channel|tv|radio|group|newspaper|institute|university|ministry|government|writers|ediciones|editorial)\b", re.I)
+# Where a name in a byline ends: a role or title, a handle, a date or time, 'posted', 'updated'.
+_ROLE_OR_MORE = re.compile(
+    r"\s(?=(?:senior|chief|special|political|national|foreign|contributing|associate|managing|deputy|staff|"
+    r"washington|white house|correspondents?|reporters?|writers?|editors?|analysts?|columnists?|envoyée?s?|"
+    r"spéciaux|on|posted|updated|published|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)"
+    r"|\s+[-–—]\s|\s*[@(]|\s*\d", re.I)
 _SMALL = {"the", "of", "and", "a", "an", "for", "on", "in", "de", "la", "le", "el", "der", "die", "das"}
 
 
@@ -71,6 +77,13 @@ def read_meta(tree) -> PageMeta:
             names = person_names(metas.get(name))
             if names:
                 found.authors = Found(names, f"meta {name}")
+                break
+    if found.authors is None:
+        for element in tree.xpath('//*[@rel="author" or @itemprop="author" or contains(@class, "byline")'
+                                  ' or contains(@class, "author")]')[:20]:
+            names = person_names(" ".join(element.text_content().split())[:200])
+            if names:
+                found.authors = Found(names, "the page's byline")
                 break
     return found
 
@@ -175,10 +188,10 @@ def person_names(value: str | None) -> list[str]:
     """The person names in an author field: 'By A and B', 'A, B', without roles, e-mails, links or desks."""
     if not value or value.lower().startswith(("http://", "https://")) or len(value) > 200:
         return []
-    text = re.sub(r"^\s*(?:by|von|par|por|автор:?)\s+", "", " ".join(value.split()), flags=re.I)
+    text = re.sub(r"^.{0,30}?\b(?:by|von|par|por|автор)\s*:?\s+", "", " ".join(value.split()), flags=re.I)
     names = []
     for part in re.split(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b|\bи\b)\s*", text):
-        part = part.strip(" .")
+        part = _ROLE_OR_MORE.split(part)[0].strip(" .:-–—")  # 'Andrea Stone Senior Washington Correspondent' → the name
         words = part.split()
         if not 2 <= len(words) <= 5 or "@" in part or re.search(r"\d|https?:|www\.|/", part):
             continue
