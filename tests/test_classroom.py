@@ -160,3 +160,33 @@ def test_a_handout_stands_alone(classroom):
         rules = sum(str(op) == "re" for page in document.pages for _, op in pikepdf.parse_content_stream(page))
     assert "term-kessa" in targets and targets <= names  # terms link to the handout's own glossary
     assert rules >= 8  # 4 answer lines under each of the 2 questions
+
+
+def test_each_chapter_shows_its_balance_as_a_chart_with_a_text_alternative(classroom, tmp_path):
+    from tests.epubtools import ace
+
+    epub = classroom / f"{STEM}.epub"
+    with zipfile.ZipFile(epub) as archive:
+        names = archive.namelist()
+        chapter = etree.fromstring(archive.read(next(n for n in names if n.endswith("chapter-water-rights.xhtml"))))
+        opf = archive.read(next(n for n in names if n.endswith(".opf"))).decode("utf-8")
+        svg = etree.fromstring(archive.read(next(n for n in names if n.endswith("images/balance-water-rights.svg"))))
+    image = chapter.find(f".//{{{XHTML}}}img[@class='balance-chart']")
+    alt = "Passages by perspective: Northland press 3, Southland government 1."
+    assert image.get("alt") == alt and image.get("src") == "images/balance-water-rights.svg"
+    assert 'media-type="image/svg+xml"' in opf and "bar charts of a chapter" in opf
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg" and not svg.xpath("//*[local-name()='script' or local-name()='image']")
+    table = [" ".join(squash(cell.text or "") for cell in row) for row in chapter.iterfind(f".//{{{XHTML}}}tbody/{{{XHTML}}}tr")]
+    assert table == ["Northland press 3", "Southland government 1"]  # the table stays beside the chart
+    assert ace(epub, tmp_path / "ace").outcome == "pass"
+    with pikepdf.open(classroom / f"{STEM}.pdf") as document:
+        figures = [str(element.get("/Alt")) for element in _elements(document.Root.StructTreeRoot) if element.get("/S") == "/Figure"]
+    assert alt in figures
+
+
+def _elements(node):
+    kids = node.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary):
+            yield kid
+            yield from _elements(kid)
