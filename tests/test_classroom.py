@@ -18,6 +18,7 @@ from lxml import etree
 
 from book.cli import main
 from tests.epubtools import XHTML, epubcheck, squash
+from tests.pdftools import destinations_and_links
 
 STEM = "the-kessa-valley-dispute-edition-1"
 PROJECT = Path(__file__).parent / "projects" / "minimal"
@@ -101,15 +102,18 @@ def test_the_teacher_edition_says_so_on_cover_title_page_and_running_heads(class
     assert (result.fatal, result.errors, result.warnings) == (0, 0, 0), "\n".join(result.messages)
 
 
+def test_a_teacher_edition_without_notes_does_not_claim_any(project_copy):
+    root = project_copy("minimal")
+    assert run(root, "build", "--teacher", "--pdf").exit_code == 0
+    text = pdf_text(root / "dist" / f"{STEM}-teacher.pdf", 1, 6)
+    assert "No chapter of this book has notes for the teacher yet" in text
+    assert "prints the editors’ notes" not in text
+
+
 def test_a_passage_named_in_a_note_is_a_link_to_it(classroom):
     pdf = classroom / f"{STEM}-teacher.pdf"
-    with pikepdf.open(pdf) as document:
-        names = list(document.Root.Names.Dests.Names)
-        index = {page.objgen: i for i, page in enumerate(document.pages)}
-        destination = {str(names[i]): index[names[i + 1][0].objgen] + 1 for i in range(0, len(names), 2)}
-        links = {(n + 1, str(annot.Dest)) for n, page in enumerate(document.pages)
-                 for annot in page.get("/Annots", []) if "/Dest" in annot}
-    note_page = next(n for n in range(1, len(index) + 1) if "A good answer sets" in pdf_text(pdf, n))
+    destination, links = destinations_and_links(pdf)
+    note_page = next(page for page, _ in sorted(links) if "A good answer sets" in pdf_text(pdf, page))
     assert (note_page, f"{FILLING}-1") in links
     assert "Engineers began filling the Upper Kessa Dam on Monday" in pdf_text(pdf, destination[f"{FILLING}-1"])
     with zipfile.ZipFile(classroom / f"{STEM}-teacher.epub") as archive:
