@@ -123,12 +123,15 @@ def _group(project: Project, slug: str, article_id: str, numbers: list[int], not
     article = project.article(article_id)
     views = []
     previous = 0
+    section = None
     for n in numbers:
         passage = article.passages[n - 1]
         anchor = f"{article_id}-{n}"
         parts, text = linker.passage(passage.text, anchor)
+        subhead = render_inline(passage.subhead) if passage.subhead and passage.subhead != section else ""
+        section = passage.subhead
         views.append(PassageView(ref=passage.ref, anchor=anchor, parts=parts, text=text, gap_before=n != previous + 1,
-                                 events=tuple(events.get(passage.ref, ()))))
+                                 events=tuple(events.get(passage.ref, ())), subhead=subhead))
         previous = n
     return ArticleGroup(
         article_id=article_id,

@@ -29,6 +29,7 @@ def citation(project: Project, article: Article, styled: str | None = None) -> C
         url=meta.url,
         supplied=tuple((key, note) for key, note in meta.supplied.items() if meta.is_supplied(key)),
         language=meta.language,
+        credits=meta.credits,
         styled=styled,
     )
 

@@ -49,8 +49,10 @@ def _text(article: Article) -> str:
 
 
 def _meta(article: Article, without_supplied: bool = False) -> dict:
-    """The metadata a manifest fingerprints: the front matter but `provenance` (where `book add` found it)."""
-    meta = article.meta.model_dump(mode="json", exclude={"provenance"})
+    """The metadata a manifest fingerprints: the front matter but where `book add` found it (`provenance`, `fingerprint`)."""
+    meta = article.meta.model_dump(mode="json", exclude={"provenance", "fingerprint"})
+    if meta.get("credits") is None:
+        meta.pop("credits", None)  # a manifest written before `credits` existed did not hash it
     if without_supplied:  # as it was before the editors supplied values
         for key in meta.pop("supplied", {}):
             if key in SUPPLIABLE:

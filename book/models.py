@@ -70,10 +70,12 @@ class ArticleMeta(Strict):
     outlet: str | None = None
     date: dt.date | None = None
     author: str | None = None
+    credits: str | None = None   # production credits: "Reporting by …; Editing by …"
     dateline: str | None = None
     url: str | None = None
     standfirst: str | None = None
     provenance: str | None = None
+    fingerprint: str | None = Field(default=None, pattern=r"^sha256:[0-9a-f]{64}$")  # of the source's text, by book add
     supplied: dict[str, str | None] = {}
     language: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")  # the source's, if not the book's
 

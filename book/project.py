@@ -31,6 +31,7 @@ class Passage:
     number: int
     text: str
     line: int
+    subhead: str | None = None  # Markdown of the source's own subhead the passage stands under, if any
 
     @property
     def ref(self) -> str:
@@ -118,17 +119,25 @@ class _Kept:
         return pickle.loads(self.pickled)
 
 
-def split_passages(body: str, first_line: int) -> tuple[tuple[str, int], ...]:
-    """The body's top-level blocks as (Markdown source, line), in order."""
+def split_passages(body: str, first_line: int) -> tuple[tuple[str, int, str | None], ...]:
+    """The body's top-level blocks as (Markdown source, line, subhead above it), in order.
+
+    A heading is the source's own subhead: no passage itself, it is kept with the passages under it.
+    """
     lines = body.split("\n")
     blocks = []
-    for token in _BLOCKS.parse(body):
+    subhead = None
+    tokens = _BLOCKS.parse(body)
+    for index, token in enumerate(tokens):
         if token.level != 0 or token.map is None or token.nesting == -1 or token.type == "hr":
+            continue
+        if token.type == "heading_open":
+            subhead = tokens[index + 1].content.strip() or None
             continue
         start, end = token.map
         text = "\n".join(lines[start:end]).strip()
         if text:
-            blocks.append((text, first_line + start))
+            blocks.append((text, first_line + start, subhead))
     return tuple(blocks)
 
 
@@ -360,7 +369,7 @@ def _load_article(path: Path, where: Located) -> _Parsed | None:
     blocks = split_passages(body, body_line)
     if not blocks:
         where.error(body_line - 1, "the article has no text after its front matter")
-    passages = tuple(Passage(path.stem, n, text, line) for n, (text, line) in enumerate(blocks, 1))
+    passages = tuple(Passage(path.stem, n, text, line, subhead) for n, (text, line, subhead) in enumerate(blocks, 1))
     lines = {str(key): line_of(data, (key,), 2) for key in data}
     article = Article(path.stem, meta, body, passages, where.rel, lines)
     return _Parsed(article, data, where, 2)

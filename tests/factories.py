@@ -148,3 +148,9 @@ def _outside_tag(after: str) -> bool:
     """True when the text just matched is element content, not inside a tag."""
     close, open_ = after.find(">"), after.find("<")
     return close == -1 or (open_ != -1 and open_ < close)
+
+
+def pull_quote_of(short: str, long: str) -> bool:
+    """The words of `short` (punctuation aside, at least eight) recur as a run inside the longer `long`."""
+    a, b = re.findall(r"\w+", short.casefold()), re.findall(r"\w+", long.casefold())
+    return len(a) >= 8 and len(b) > len(a) and any(b[i:i + len(a)] == a for i in range(len(b) - len(a) + 1))

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from book.cli import main
+from tests.factories import pull_quote_of
 from book.errors import IngestError
 from book.ingest import add_sources, sources
 from book.ingest.write import _check, article_text
@@ -394,8 +395,10 @@ def test_stored_words_are_the_source_words_minus_furniture_and_metadata(articles
     assert len(records) == len(articles_spec)
     for record, (title, _, paragraphs) in zip(records, articles_spec):
         assert record.title == title
-        # a line starting "* " or "- " is a list item in plain text: only its marker goes
-        assert list(_words(plain_text(body_markdown(record.blocks))).elements()) == list(_words(" ".join(paragraphs)).elements())
+        # a line starting "* " or "- " is a list item in plain text: only its marker goes;
+        # a paragraph whose words recur inside a longer one of the same article is a pull-quote, dropped
+        kept = [p for p in paragraphs if not any(pull_quote_of(p, other) for other in paragraphs)]
+        assert list(_words(plain_text(body_markdown(record.blocks))).elements()) == list(_words(" ".join(kept)).elements())
 
 
 # --- markup at the start of a digest paragraph -------------------------------------------------------
@@ -502,3 +505,45 @@ def test_share_buttons_after_a_short_article_do_not_swallow_the_next_headline(tm
     assert found["Ferry crossing closed as river falls"] == ("2020-11-07", None, "The operator said the crossing would stay closed.")
     briefs = sorted(plain_text(body) for meta, body in articles(root).values() if meta["title"] == "Dam Dam Dam")
     assert briefs == ["A later line The second brief.", "The first brief."]  # a repeated title opens a new article
+
+
+# --- saved pages: metadata as published, wrappers, line breaks ------------------------------------
+
+def test_a_page_wrapped_in_a_form_and_a_layout_table_keeps_its_published_metadata_and_line_breaks(tmp_path):
+    root = project(tmp_path)
+    _, report = add(root, FIXTURES / "page_wrapped.html")
+    (meta, body), = articles(root).values()
+    # JSON-LD (the publisher's structured data) wins over the meta author "Ap Auto Writer"; organisations are no authors
+    assert (meta["title"], meta["outlet"], str(meta["date"]), meta["author"]) == (
+        "Ferry service resumes after floods", "USA Today", "2021-04-02", "Jane Roe and Li Wei")
+    assert "title from JSON-LD headline" in report and "outlet from JSON-LD publisher" in report
+    assert "date from JSON-LD datePublished" in report and "author from JSON-LD author" in report
+    assert "Timetable for the first week:\\\nMonday 7:00 to 19:00\\\nTuesday 7:00 to 19:00\\\n" in body
+    assert body.startswith("The ferry between the two banks")  # the headline and the 'Home' link row are not text
+    for gone in ("Read more", "Follow Jane Roe", "evil", "VIEWSTATE", "Subscribe", "alert"):
+        assert gone not in body, gone
+    assert "page furniture dropped: 'Home'; 'Read more: Floods close the Kessa cross…'; 'Follow Jane Roe on Twitter @janeroe'" \
+        in " ".join(report.split())
+    passages = load(root).articles[0].passages
+    assert [p.text.split("\n")[0] for p in passages][2] == "Timetable for the first week:\\"
+
+
+def test_person_names_only_and_outlets_as_readers_write_them():
+    from book.ingest.page_meta import outlet_name, person_names
+    assert person_names("By Jane Roe and Li Wei") == ["Jane Roe", "Li Wei"]
+    assert person_names("JANE ROE, LI WEI") == ["Jane Roe", "Li Wei"]
+    for junk in ("Ap Auto Writer", "is a reporter", "jane.roe@example.com", "https://www.facebook.com/janeroe",
+                 "Associated Press", "Staff", "USA TODAY", "Reuters Staff"):
+        assert person_names(junk) == [], junk
+    # bylines as pages print them: the name ends where a role, a handle or a date begins
+    assert person_names("Andrea Stone Senior Washington Correspondent") == ["Andrea Stone"]
+    assert person_names("Par LILIAN ALEMAGNA, LAURE BRETTON Envoyés spéciaux à Toulouse") == [
+        "Lilian Alemagna", "Laure Bretton"]
+    assert person_names("By Bryan Walsh Tuesday, Aug. 17, 2010") == ["Bryan Walsh"]
+    assert person_names("By: Marguerite Reardon") == ["Marguerite Reardon"]
+    assert person_names("By JORDAN ROBERTSON and RACHEL METZ - AP Technology Writers") == ["Jordan Robertson", "Rachel Metz"]
+    assert person_names("By Griffin McElroy @griffinmcelroy on June 26, 2014") == ["Griffin McElroy"]
+    assert person_names("World's Editorial Writers") == []
+    assert [outlet_name(name) for name in ("USA TODAY", "THE HILL", "CBS NEWS", "BBC", "The Guardian",
+                                           "Le Monde | Actualités")] == [
+        "USA Today", "The Hill", "CBS News", "BBC", "The Guardian", "Le Monde"]

@@ -6,14 +6,8 @@ import re
 from dataclasses import dataclass
 
 from book.ingest.dates import PartialDate, date_line, yearless
+from book.ingest.furniture import is_furniture_line
 
-FURNITURE_WORDS = {
-    "save", "share", "share this", "share this article", "share this story", "share on facebook",
-    "share on twitter", "tweet", "email", "e-mail", "print", "advertisement", "advert", "ad",
-    "sponsored", "sponsored content", "read more", "read more:", "continue reading", "listen",
-    "listen to this article", "comments", "subscribe", "sign up", "follow us", "copy link",
-    "skip to content", "skip advertisement", "story continues below advertisement", "related",
-}
 # Markup pasted with a page: comments ('<!-- Google tag -->', '!-- gtag …' with its '<' lost, or one left open),
 # whole one-line script/style/noscript elements, and tags of the elements pages wrap their furniture in.
 _MARKUP = re.compile(
@@ -58,8 +52,7 @@ def is_blank(line: str) -> bool:
 def is_furniture(line: str) -> bool:
     """Page furniture that is never part of an article: share buttons, ads, stray markup, clock times."""
     text = clean(line)
-    key = " ".join(text.lower().split()).strip(" |•·")
-    return key in FURNITURE_WORDS or is_markup(text) or bool(_TIMESTAMP.match(text))
+    return is_furniture_line(text) or is_markup(text) or bool(_TIMESTAMP.match(text))
 
 
 def is_markup(line: str) -> bool:

@@ -24,7 +24,7 @@ def parse_markdown(source: Source, known_outlets: tuple[str, ...] = ()) -> list[
         raise IngestError(f"{source.display}: not a valid corpus article; nothing added", tuple(where.diagnostics))
     return [Record(
         title=meta.title, provenance=meta.provenance or source.name, line=1, outlet=meta.outlet, date=meta.date,
-        author=meta.author, dateline=meta.dateline, url=meta.url, standfirst=meta.standfirst,
-        markdown_body=body.strip("\n") + "\n",
+        author=meta.author, credits=meta.credits, dateline=meta.dateline, url=meta.url, standfirst=meta.standfirst,
+        fingerprint=meta.fingerprint, markdown_body=body.strip("\n") + "\n",
     )]
 

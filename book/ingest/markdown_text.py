@@ -39,9 +39,14 @@ def _renders_as(markdown: str, text: str) -> bool:
 
 
 def block_markdown(block: Block) -> str:
-    """A paragraph, or a list with one '- ' item per source item."""
+    """A paragraph, a subhead ('## '), or a list with one '- ' item per source item."""
+    if block.heading:
+        text = escape(block.text)
+        return "## " + (text[:-1] + "\\#" if text.endswith("#") else text)  # a closing '#' would be eaten
     if block.is_list:
         return "\n".join(f"- {escape(item)}" for item in block.items)
+    if "\n" in block.text:  # lines the source breaks (a list of dates, a poem, an embedded post): hard breaks
+        return "\\\n".join(escape(line) for line in block.text.split("\n") if line.strip())
     return escape(block.text)
 
 

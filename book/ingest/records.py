@@ -12,6 +12,7 @@ class Block:
 
     text: str = ""
     items: tuple[str, ...] = ()
+    heading: bool = False  # the source's own subhead inside the article, kept as a Markdown heading
 
     @property
     def is_list(self) -> bool:
@@ -32,9 +33,11 @@ class Record:
     outlet: str | None = None
     date: dt.date | None = None
     author: str | None = None
+    credits: str | None = None  # the production credits ("Reporting by …; Editing by …"), as the source words them
     dateline: str | None = None
     url: str | None = None
     standfirst: str | None = None
+    fingerprint: str | None = None  # sha256 of the article's own text in the source: recognises a re-add
     blocks: list[Block] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     markdown_body: str | None = None  # Markdown sources keep their body exactly as written
@@ -42,18 +45,17 @@ class Record:
     language_note: str | None = None  # how it was found, for the report
 
     def meta(self) -> dict:
-        """The front matter, keys in the order of DESIGN §1."""
-        return {
-            "title": self.title,
-            "outlet": self.outlet,
-            "date": self.date,
-            "author": self.author,
-            "dateline": self.dateline,
-            "url": self.url,
-            "standfirst": self.standfirst,
-            **({"language": self.language} if self.language else {}),
-            "provenance": self.provenance,
-        }
+        """The front matter, keys in the order of DESIGN §1; `credits`, `language` and `fingerprint` only when there are any."""
+        meta = {"title": self.title, "outlet": self.outlet, "date": self.date, "author": self.author}
+        if self.credits:
+            meta["credits"] = self.credits
+        meta.update({"dateline": self.dateline, "url": self.url, "standfirst": self.standfirst})
+        if self.language:
+            meta["language"] = self.language
+        meta["provenance"] = self.provenance
+        if self.fingerprint:
+            meta["fingerprint"] = self.fingerprint
+        return meta
 
     def unrecognised(self) -> list[str]:
         """What the source did not say (or the rules could not find), plus notes."""

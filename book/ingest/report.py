@@ -23,11 +23,11 @@ def print_report(planned: list[Planned], new_outlets: list[str], dry_run: bool, 
     console.print(table)
     for item in planned:
         missing = item.record.unrecognised()
-        if missing and item.status != "already in corpus":
+        if missing and not item.status.startswith("already in corpus"):
             console.print(f"{item.record.provenance}:{item.record.line}: {item.article_id}: " + "; ".join(missing),
                           markup=False, highlight=False)
     added = sum(item.status in ("added", "would add (dry run)") for item in planned)
-    known = sum(item.status == "already in corpus" for item in planned)
+    known = sum(item.status.startswith("already in corpus") for item in planned)
     verb = "would add" if dry_run else "added"
     console.print(f"{verb} {added} article{'s' * (added != 1)}; {known} already in the corpus (nothing changed)",
                   markup=False, highlight=False)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from book.ingest import lines as L
 from book.ingest.dates import PartialDate, infer_year
 from book.ingest.records import Block, Record, Source
+from book.ingest.structure import fingerprint, sort_blocks, take_damaged_dateline
 
 HEADER_WINDOW = 7      # non-blank lines after a title that may still be its header
 SIGNAL_WINDOW = 4      # non-blank lines after a headline in which a header must show
@@ -48,6 +49,8 @@ def parse_digest(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Re
         body_lines = header.lead + content[header.end:stop]
         title = content[start] if start >= 0 else _Line(content[0].number, source.name.rsplit("/", 1)[-1])
         record, partial = _article(source, title, header, body_lines, raw, known_outlets)
+        own = content[max(start, 0):stop]
+        record.fingerprint = fingerprint([line.text for line in own if not L.is_furniture(line.text)])
         found.append((record, header, partial))
     year = infer_year([header.date for _, header, _ in found if header.date])
     for record, header, partial in found:
@@ -221,15 +224,17 @@ def _article(source: Source, title_line: _Line, header: _Header, body: list[_Lin
         record.blocks, record.standfirst = [Block(record.standfirst)], None  # the only text under the headline
     partial = None
     agency = None
-    if record.blocks and not record.blocks[0].is_list:
-        found = L.dateline(record.blocks[0].text)
-        if found:
-            record.dateline = found.city
-            agency, partial = found.agency, found.date
-            rest = record.blocks[0].text[found.length:].strip()
-            record.blocks[0] = Block(rest)
-            if not rest:
-                record.blocks.pop(0)
+    found = L.dateline(record.blocks[0].text) if record.blocks and not record.blocks[0].is_list else None
+    if found:
+        record.dateline = found.city
+        agency, partial = found.agency, found.date
+        rest = record.blocks[0].text[found.length:].strip()
+        record.blocks[0] = Block(rest)
+        if not rest:
+            record.blocks.pop(0)
+    else:
+        agency = take_damaged_dateline(record)
+    sort_blocks(record)
     record.outlet = _outlet(record, header, agency, known_outlets)
     if header.date is not None:
         record.date = header.date.complete()

@@ -65,7 +65,7 @@ def _scalar(value) -> str:
         return "null"
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = " ".join(str(value).split())
+    text = re.sub("[\ud800-\udfff]", "\ufffd", " ".join(str(value).split()))  # a lone surrogate is no text YAML can hold
     try:
         plain = YAML(typ="safe").load(f"k: {text}")
     except Exception:  # noqa: BLE001 - any YAML trouble means: quote it
@@ -82,21 +82,33 @@ def article_text(record: Record) -> str:
     return front_matter(record) + body
 
 
-def existing_bodies(corpus: Path) -> dict[str, str]:
-    """normalised body → article id, for every article already in the corpus."""
-    bodies = {}
+@dataclass(frozen=True)
+class InCorpus:
+    """What identifies the articles already in the corpus: their bodies, and where each came from."""
+
+    bodies: dict[str, str]                      # normalised body → article id
+    origins: dict[tuple[str, str], str]         # (provenance, source fingerprint) → article id
+
+
+def existing_articles(corpus: Path) -> InCorpus:
+    """The bodies and origins (provenance and fingerprint) of every article already in the corpus."""
+    found = InCorpus({}, {})
     for path in sorted(corpus.glob("*.md")):
         where = Located(path.name, corpus.parent)
         text = read_text(path, where)
         split = split_front_matter(text, where) if text is not None else None
-        if split is not None:
-            bodies.setdefault(normalised(split[1]), path.stem)
-    return bodies
+        if split is None:
+            continue
+        found.bodies.setdefault(normalised(split[1]), path.stem)
+        data = load_yaml(split[0], where)
+        if isinstance(data, dict) and data.get("provenance") and data.get("fingerprint"):
+            found.origins.setdefault((str(data["provenance"]), str(data["fingerprint"])), path.stem)
+    return found
 
 
 def plan(records: list[Record], corpus: Path, dry_run: bool) -> list[Planned]:
-    """An id and a status for every record: new, already in the corpus, or repeated in this run."""
-    in_corpus = existing_bodies(corpus)
+    """An id and a status for every record: new, already in the corpus (maybe edited since), or repeated in this run."""
+    in_corpus = existing_articles(corpus)
     this_run: dict[str, str] = {}
     taken = {path.stem for path in corpus.glob("*.md")}
     planned = []
@@ -104,8 +116,12 @@ def plan(records: list[Record], corpus: Path, dry_run: bool) -> list[Planned]:
         text = article_text(record)
         _check(record, text)
         key = normalised(text.split("\n---\n", 1)[1])
-        if key in in_corpus:
-            planned.append(Planned(record, in_corpus[key], text, "already in corpus"))
+        if key in in_corpus.bodies:
+            planned.append(Planned(record, in_corpus.bodies[key], text, "already in corpus"))
+            continue
+        origin = in_corpus.origins.get((record.provenance, record.fingerprint or ""))
+        if origin is not None:
+            planned.append(Planned(record, origin, text, "already in corpus (edited since)"))
             continue
         if key in this_run:
             planned.append(Planned(record, this_run[key], text, "repeated in this run"))

@@ -55,6 +55,7 @@ class PassageView:
     text: str  # the plain text of the passage (no markup), as the reader sees it
     gap_before: bool  # True when an earlier passage of the article is left out just before it
     events: tuple[tuple[str, dt.date], ...] = ()  # (anchor, date) of the timeline events this passage reports
+    subhead: str = ""  # trusted HTML of the source's own subhead, shown where the group enters its section
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Citation:
     url: str | None
     supplied: tuple[tuple[str, str], ...] = ()  # (field, the editor's note): values the source does not print
     language: str | None = None  # the source's language when its front matter gives one (BCP 47)
+    credits: str | None = None  # the source's production credits ("Reporting by …; Editing by …")
     styled: str | None = None  # the note in book.yaml's citation style (trusted HTML), when notes use it
 
     def note(self, field: str) -> str | None:

@@ -1,0 +1,90 @@
+"""What is not reporting, as data: page furniture, production credits and damaged datelines, in several languages.
+
+Extend the lists here; tests/test_furniture.py has one example per pattern.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Whole lines that are buttons, labels or prompts (compared lower-case, spaces folded, ' |•·' trimmed).
+FURNITURE_WORDS = frozenset({
+    "save", "share", "share this", "share this article", "share this story", "share on facebook",
+    "share on twitter", "tweet", "email", "e-mail", "print", "advertisement", "advert", "ad",
+    "sponsored", "sponsored content", "read more", "read more:", "continue reading", "listen",
+    "listen to this article", "comments", "subscribe", "sign up", "follow us", "copy link",
+    "skip to content", "skip advertisement", "story continues below advertisement", "related",
+    "order reprints", "print article", "order reprints | today's paper | subscribe", "home", "menu", "search",
+    "log in", "sign in", "back to top", "newsletters", "newsletter", "next article", "previous article",
+    # German, French, Russian, Spanish
+    "teilen", "drucken", "anzeige", "werbung", "weiterlesen", "mehr zum thema", "artikel teilen",
+    "partager", "imprimer", "publicité", "lire aussi", "lire la suite", "à lire aussi",
+    "поделиться", "реклама", "читать далее", "читайте также", "печать",
+    "compartir", "imprimir", "publicidad", "leer más", "lee también", "te puede interesar",
+})
+
+# Lines that open with a prompt and go on with a link text or an address: "Read more: …", "Follow X on Twitter".
+FURNITURE_LINES = tuple(re.compile(pattern, re.I) for pattern in (
+    r"^(?:read more|read also|see also|related|more on this|more:|also read|recommended)\s*[:|–—-]\s*\S",
+    r"^(?:sign up|subscribe)\b.{0,80}\bnewsletters?\b.{0,40}$",
+    r"^(?:get|receive)\b.{0,60}\b(?:newsletter|in your inbox)\b.{0,40}$",
+    r"^follow\s.{1,60}\bon (?:twitter|x|facebook|instagram|telegram|linkedin|threads|bluesky)(?:\s*(?:at\s*)?@\w+)?\.?$",
+    r"^(?:order reprints|print article|today's paper)\b(?:\s*\|\s*(?:order reprints|print article|today's paper|subscribe))*$",
+    r"^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:19|20)\d\d\b.{0,80}$",
+    r"^.{0,60}all rights reserved\.?$",
+    r"^(?:contact|email|e-mail|write to)\b[^.]{0,60}\b[\w.+-]+@[\w-]+\.[\w.]+\.?$",
+    r"^[\w.+-]+@[\w-]+\.[\w.]+$",
+    # German, French, Russian, Spanish
+    r"^(?:lesen sie auch|mehr zum thema|auch interessant)\s*[:|–—-]\s*\S",
+    r"^(?:lire aussi|à lire aussi|voir aussi)\s*[:|–—-]\s*\S",
+    r"^(?:читайте также|читать также|по теме)\s*[:|–—-]\s*\S",
+    r"^(?:lee también|lea también|te puede interesar|más información)\s*[:|–—-]\s*\S",
+    r"^(?:folgen sie uns|suivez-nous|подписывайтесь на|síguenos en)\b.{0,80}$",
+))
+
+# Production credits: each ';'-separated part opens with a role ("Reporting by", "Editing by", "Redaktion:").
+CREDIT_ROLES = (
+    r"(?:additional )?reporting by", r"writing by", r"editing by", r"edited by", r"written by", r"compiled by",
+    r"reported by", r"produced by", r"translated by", r"translation by", r"graphics by", r"research by",
+    r"fact[- ]checking by",
+    r"mitarbeit\s*:", r"redaktion\s*:", r"redigiert von", r"bearbeitet von",  # German
+    r"édité par", r"rédigé par", r"avec la rédaction de", r"édition\s*:",  # French
+    r"редактор\s*:", r"редактирование\s*[:—–-]", r"под редакцией",  # Russian
+    r"editado por", r"edición\s*:", r"redacción\s*:", r"información de", r"reportaje de",  # Spanish
+)
+_ROLE = re.compile(r"^(?:" + "|".join(CREDIT_ROLES) + r")\s*\S", re.I)
+
+# A dateline whose city was lost in copying: "( / JNS) Over the last …", "(/AP) —", "(JNS) —".
+DAMAGED_DATELINE = re.compile(
+    r"^\(\s*(?P<city>[^()/]{0,30}?)\s*/\s*(?P<agency>[A-Z][\w&.’'\- ]{0,30}?)\s*\)\s*(?:[–—-]{1,2}\s*)?(?=\S)"
+    r"|^\((?P<bare>[A-Z][A-Za-z&.]{1,12})\)\s*[–—-]{1,2}\s*(?=\S)"
+)
+
+
+def is_furniture_line(text: str) -> bool:
+    """A button, label or prompt line of a page, in any of the languages above."""
+    key = " ".join(text.lower().split()).strip(" |•·")
+    return key in FURNITURE_WORDS or any(pattern.match(key) for pattern in FURNITURE_LINES)
+
+
+def production_credits(text: str) -> str | None:
+    """The credits if the whole paragraph is production credits ('(Reporting by A; Editing by B)'), else None."""
+    inner = " ".join(text.split())
+    if inner.startswith("(") and inner.endswith(")"):
+        inner = inner[1:-1].strip()
+    parts = [part.strip() for part in inner.split(";") if part.strip()]
+    if not parts or len(inner.split()) > 60:
+        return None
+    if all(_ROLE.match(part) and len(part.split()) <= 25 and not part.rstrip().endswith(("?", "!")) for part in parts):
+        return inner.rstrip(".") if inner.count(".") == 1 and inner.endswith(".") else inner
+    return None
+
+
+def damaged_dateline(text: str) -> tuple[str | None, str, int] | None:
+    """(city or None, agency, characters taken) for a dateline like '( / JNS)' at the start of a paragraph."""
+    match = DAMAGED_DATELINE.match(text)
+    if not match:
+        return None
+    agency = (match["agency"] or match["bare"]).strip()
+    city = (match["city"] or "").strip() or None
+    return city, agency, match.end()

@@ -1,0 +1,113 @@
+"""The furniture, credit and dateline patterns of book/ingest/furniture.py: an example for each, and text they must leave."""
+
+from __future__ import annotations
+
+import pytest
+
+from book.ingest.furniture import (CREDIT_ROLES, FURNITURE_LINES, FURNITURE_WORDS, damaged_dateline,
+                                   is_furniture_line, production_credits)
+
+LINE_EXAMPLES = [
+    "Read more: Armenia and Azerbaijan agree a truce",
+    "Sign up for our daily newsletter",
+    "Get the Morning Brief newsletter in your inbox",
+    "Follow Jane Roe on Twitter @janeroe",
+    "Order Reprints | Today's Paper | Subscribe",
+    "© 2020 Reuters. All rights reserved.",
+    "The Associated Press. All rights reserved.",
+    "Contact the reporter at jane.roe@example.com",
+    "jane.roe@example.com",
+    "Lesen Sie auch: Waffenruhe in Bergkarabach gebrochen",
+    "Lire aussi : Le cessez-le-feu rompu au Haut-Karabakh",
+    "Читайте также: Перемирие в Карабахе нарушено",
+    "Lee también: Se rompe el alto el fuego en Karabaj",
+    "Folgen Sie uns auf Twitter",
+]
+NOT_FURNITURE = [
+    "Read more than a thousand reports, the commission said.",
+    "The newsletter was sent to subscribers, the ministry said.",
+    "Follow-up talks on Twitter's role were held in Moscow.",
+    "Related parties met in Geneva on Tuesday.",
+    "© is the sign he drew on the map.",
+    "“Share the burden,” she said.",
+]
+CREDIT_EXAMPLES = {
+    r"(?:additional )?reporting by": "Additional reporting by Jane Roe in Baku",
+    r"writing by": "Writing by Robin Paxton",
+    r"editing by": "Editing by Stepan Kocharyan",
+    r"edited by": "Edited by Li Wei",
+    r"written by": "Written by Ana Li",
+    r"compiled by": "Compiled by the news desk",
+    r"reported by": "Reported by Jane Roe",
+    r"produced by": "Produced by Li Wei",
+    r"translated by": "Translated by Ana Li",
+    r"translation by": "Translation by Ana Li",
+    r"graphics by": "Graphics by Li Wei",
+    r"research by": "Research by Ana Li",
+    r"fact[- ]checking by": "Fact-checking by Ana Li",
+    r"mitarbeit\s*:": "Mitarbeit: Anna Müller",
+    r"redaktion\s*:": "Redaktion: Jan Weber",
+    r"redigiert von": "Redigiert von Jan Weber",
+    r"bearbeitet von": "Bearbeitet von Jan Weber",
+    r"édité par": "Édité par Marie Dupont",
+    r"rédigé par": "Rédigé par Marie Dupont",
+    r"avec la rédaction de": "Avec la rédaction de Marie Dupont",
+    r"édition\s*:": "Édition : Marie Dupont",
+    r"редактор\s*:": "Редактор: Иван Петров",
+    r"редактирование\s*[:—–-]": "Редактирование — Иван Петров",
+    r"под редакцией": "Под редакцией Ивана Петрова",
+    r"editado por": "Editado por Ana García",
+    r"edición\s*:": "Edición: Ana García",
+    r"redacción\s*:": "Redacción: Ana García",
+    r"información de": "Información de Ana García",
+    r"reportaje de": "Reportaje de Ana García",
+}
+
+
+@pytest.mark.parametrize("line", LINE_EXAMPLES)
+def test_each_furniture_line_example_is_furniture(line):
+    assert is_furniture_line(line)
+
+
+def test_every_furniture_line_pattern_has_an_example():
+    for pattern in FURNITURE_LINES:
+        assert any(pattern.match(" ".join(line.lower().split())) for line in LINE_EXAMPLES), pattern.pattern
+
+
+@pytest.mark.parametrize("line", NOT_FURNITURE)
+def test_reporting_that_looks_like_furniture_is_kept(line):
+    assert not is_furniture_line(line)
+
+
+@pytest.mark.parametrize("word", sorted(FURNITURE_WORDS))
+def test_each_furniture_word_alone_on_a_line_is_furniture(word):
+    assert is_furniture_line(f" {word.upper()} ")
+    if not word.endswith(":"):  # "Read more: …" is a prompt whatever follows
+        assert not is_furniture_line(f"{word} the minister said.")
+
+
+def test_every_credit_role_has_an_example_and_is_recognised():
+    assert set(CREDIT_EXAMPLES) == set(CREDIT_ROLES)
+    for example in CREDIT_EXAMPLES.values():
+        assert production_credits(example) == example
+        assert production_credits(f"({example})") == example
+
+
+def test_credits_of_several_roles_and_what_is_no_credit():
+    reuters = ("(Reporting by Margarita Antidze in Tbilisi, Nvard Hovhannisyan in Yerevan and Nailia Bagirova in Baku; "
+               "Writing by Robin Paxton; Editing by Alex Richardson)")
+    assert production_credits(reuters) == reuters[1:-1]
+    for text in ("Reporting by the ministry was delayed; the talks went on for hours and nobody said why the ceasefire "
+                 "failed, who broke it, or when the envoys would come back to Moscow to try again with new maps and "
+                 "new promises from all sides of the long conflict.",
+                 "The ministry said reporting by foreign media was banned.",
+                 "Editing by Jane Roe; the army said 40 soldiers died"):
+        assert production_credits(text) is None, text
+
+
+def test_damaged_datelines():
+    assert damaged_dateline("( / JNS) Over the last several weeks") == (None, "JNS", 9)
+    assert damaged_dateline("(Baku / AP) — The army said") == ("Baku", "AP", 14)
+    assert damaged_dateline("(JNS) — The army said")[1] == "JNS"
+    for text in ("(The army said) it would stop", "(AP) The army said", "( / ) nothing"):
+        assert damaged_dateline(text) is None, text
