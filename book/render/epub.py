@@ -257,6 +257,11 @@ def fix_package(data: bytes, language: str) -> bytes:
     if len(entries) != len(set(entries)) or "mimetype" not in entries:
         raise RenderError("EPUB: ebooklib wrote a broken zip")
     entries[OPF] = _opf_with_language(entries[OPF], language)
+    return zip_entries(entries)
+
+
+def zip_entries(entries: dict[str, bytes]) -> bytes:
+    """The EPUB's zip: fixed timestamps and order, `mimetype` first and stored."""
     order = ["mimetype", "META-INF/container.xml", OPF] + sorted(n for n in entries if n not in {"mimetype", "META-INF/container.xml", OPF})
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
