@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
 import shutil
 import warnings
 import zipfile
@@ -163,8 +164,9 @@ def test_notes_pop_up_and_link_back(built):
     for name in built.chapter_files():
         root = built.tree(name)
         ids = {element.get("id"): element for element in root.iter() if element.get("id")}
-        for ref in root.iterfind(".//x:a[@epub:type='noteref']", NS):
-            assert ref.get("role") == "doc-noteref"
+        for ref in root.xpath(".//x:a[contains(concat(' ', @epub:type, ' '), ' noteref ')]", namespaces=NS):
+            # a glossary mention is announced as a glossary reference, a citation as a note reference
+            assert ref.get("role") == ("doc-glossref" if "term" in (ref.get("class") or "") else "doc-noteref")
             note = ids[ref.get("href").removeprefix("#")]
             assert note.tag == f"{{{XHTML}}}aside" and note.get(EPUB_TYPE) == "footnote"
             assert note.get("role") == "doc-footnote" and note.get("hidden") is None
@@ -177,6 +179,16 @@ def test_notes_pop_up_and_link_back(built):
     assert citations == sum(len(chapter.groups) for chapter in built.book.chapters) > 0
     assert terms == sum(1 for c in built.book.chapters for g in c.groups for p in g.passages
                         for part in p.parts if isinstance(part, TermMention)) > 0
+
+
+def test_source_lines_are_headings_under_the_chapter_heading(built):
+    for name, chapter in zip(built.chapter_files(), built.book.chapters):
+        root = built.tree(name)
+        headings = [(element.tag.rpartition("}")[2], element.get("class")) for element in root.iter()
+                    if re.fullmatch(r"h[1-6]", element.tag.rpartition("}")[2])]
+        assert headings[0] == ("h1", "chapter-title")
+        assert [level for level, kind in headings].count("h1") == 1
+        assert sum(kind == "source-line" and level == "h2" for level, kind in headings) == len(chapter.groups)
 
 
 def test_glossary_is_an_epub_glossary_with_names_side_by_side_and_uses(built):

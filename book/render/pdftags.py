@@ -21,6 +21,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 LOGGER = logging.getLogger("book.render")
+HEADINGS = {"/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"}
 NOTE_PREFIX = "note-"  # the id of a footnote in the print templates (parts/group.html)
 
 
@@ -146,9 +147,12 @@ def _notes(document) -> None:
         name = _note_target(call)
         note.ID = String(name if name not in used else f"{name}-{len(used)}")
         used.add(str(note.ID))
-        parent = call.P
+        after = call
+        while str(after.P.S) in HEADINGS:  # a note is not part of a heading's text: it follows the heading
+            after = after.P
+        parent = after.P
         kids = _kids(parent)
-        index = next(i for i, kid in enumerate(kids) if _is_element(kid) and kid.objgen == call.objgen)
+        index = next(i for i, kid in enumerate(kids) if _is_element(kid) and kid.objgen == after.objgen)
         parent.K = Array(kids[:index + 1] + [note] + kids[index + 1:])
         note.P = parent
 
