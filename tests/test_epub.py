@@ -230,6 +230,36 @@ def test_package_metadata(built):
     assert remote == []
 
 
+# `book build --epub` of tests/projects/minimal before the fonts were subset (whole Noto fonts, Armenian too)
+MINIMAL_EPUB_WITH_WHOLE_FONTS = 1_414_131
+
+
+def test_fonts_hold_only_the_letters_the_book_uses_and_the_licence_is_linked(built):
+    from fontTools.ttLib import TTFont
+
+    from book.render.fontsubset import ALWAYS
+
+    text = "".join("".join(etree.fromstring(data).itertext()) for data in built.documents().values())
+    used = set(text) | set(text.upper()) | set(text.lower()) | set(ALWAYS)
+    armenian = any("\u0530" <= character <= "\u058f" for character in text)
+    fonts = {href: built.files[f"EPUB/{href}"] for href in
+             (item.get("href") for item in built.opf.iterfind(".//opf:item[@media-type='font/ttf']", NS))}
+    assert fonts
+    for href, data in fonts.items():
+        with TTFont(io.BytesIO(data)) as font:
+            assert {chr(code) for code in font.getBestCmap()} <= used, href
+            assert "Open Font License" in (font["name"].getDebugName(13) or "")
+    assert any("Armenian" in href for href in fonts) == armenian  # a script's font only where the book has its letters
+    css = built.files["EPUB/styles/epub.css"].decode("utf-8")
+    assert {href.removeprefix("fonts/") for href in fonts} == set(re.findall(r"url\(\.\./fonts/([^)]+)\)", css))
+    colophon = built.tree("EPUB/colophon.xhtml")
+    assert colophon.find(".//x:a[@href='fonts.xhtml']", NS) is not None
+    licence = squash("".join(built.tree("EPUB/fonts.xhtml").itertext()))
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Noto Serif" in licence
+    if built.project.root.name == "minimal":
+        assert built.path.stat().st_size <= MINIMAL_EPUB_WITH_WHOLE_FONTS // 3
+
+
 def test_cover_is_a_valid_png_with_the_title_drawn(built):
     png = built.files["EPUB/images/cover.png"]
     Image.open(io.BytesIO(png)).verify()  # chunk CRCs and structure

@@ -20,6 +20,7 @@ from book.clock import build_time
 from book.errors import RenderError
 from book.files import write_atomic
 from book.render.cover import cover_png
+from book.render.fontsubset import family_names, subset_fonts, without_fonts
 from book.render.html import BACK_SECTIONS, Links, environment
 from book.render.model import Book, TermMention
 
@@ -196,17 +197,24 @@ def build_package(book: Book, documents: list[Document]) -> epub.EpubBook:
         added.add(item.file_name)
         return package.add_item(item)
 
-    add(epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=STYLESHEET.read_bytes()))
-    for font in sorted(FONTS.glob("*.[ot]tf")):
-        kind = "font/otf" if font.suffix == ".otf" else "font/ttf"
-        add(epub.EpubItem(uid="font-" + _id(font.stem), file_name=f"fonts/{font.name}", media_type=kind, content=font.read_bytes()))
+    fonts = subset_fonts(sorted(FONTS.glob("*.[ot]tf")), _letters(documents))
+    css = without_fonts(STYLESHEET.read_text(encoding="utf-8"), set(fonts))
+    add(epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=css.encode("utf-8")))
+    for name, data in fonts.items():
+        kind = "font/otf" if name.endswith(".otf") else "font/ttf"
+        add(epub.EpubItem(uid="font-" + _id(name.rpartition(".")[0]), file_name=f"fonts/{name}", media_type=kind, content=data))
+    licence = (FONTS / "OFL.txt").read_text(encoding="utf-8")
+    licence = licence[licence.index("SIL OPEN FONT LICENSE"):]
+    fonts_page = environment().get_template("epub/fonts.xhtml").render(
+        book=book, page_title="Fonts", matter="backmatter", families=family_names(fonts), licence=licence)
     cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")
     cover.media_type = "image/png"
     cover.content = cover_png(book.title, book.subtitle, book.edition.label)
     add(cover)
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     items = [add(_Document(document)) for document in documents]
-    package.spine = items
+    licence_item = add(_Document(Document("fonts.xhtml", "Fonts", fonts_page.encode("utf-8"), False)))
+    package.spine = items + [(licence_item, "no")]  # out of the reading order, linked from the colophon
     package.toc = [epub.Link(d.file_name, d.title, "toc-" + _id(d.file_name)) for d in documents if d.in_toc]
     if not package.toc:
         raise RenderError("EPUB: the table of contents would be empty")
@@ -243,6 +251,12 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
     )
     package.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
     package.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {"property": "dcterms:conformsTo"})
+
+
+def _letters(documents: list[Document]) -> str:
+    """Every character the book's documents show, in either case (a style may capitalise)."""
+    text = "".join("".join(etree.fromstring(document.xhtml).itertext()) for document in documents)
+    return text + text.upper() + text.lower()
 
 
 def _id(text: str) -> str:
