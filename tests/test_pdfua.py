@@ -164,3 +164,22 @@ def test_page_labels_are_the_printed_folios(built):
             assert folio == label
             checked += 1
     assert labels[0] == "i" and "1" in labels and checked >= len(labels) // 2
+
+
+def test_source_lines_stay_with_their_passage_and_continued_groups_name_their_source(built):
+    with pikepdf.open(built["pdf"]) as document:
+        names = list(document.Root.Names.Dests.Names)
+        index = {page.objgen: number for number, page in enumerate(document.pages)}
+        where = {str(name): index[target[0].objgen] for name, target in zip(names[::2], names[1::2])}
+    pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built["pdf"]), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    continued = 0
+    for chapter in built["book"].chapters:
+        for group in chapter.groups:
+            first, last = where[group.passages[0].anchor], where[group.passages[-1].anchor]
+            assert where[group.anchor] == first, group.anchor  # the source line is on the page its passage starts
+            for page in range(first + 1, last + 1):
+                assert f"From: {group.citation.outlet_text}" in pages[page], (group.anchor, page)
+                continued += 1
+    if built["book"].title.startswith("Nagorno"):
+        assert continued  # the repository's book has groups running over a page

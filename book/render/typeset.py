@@ -6,6 +6,8 @@
 - Words joined by a hyphen ("Nagorno-Karabakh") are not broken at their hyphen: a line
   ending in a hyphen is read as a hyphenated word by text extraction (pdftotext joins
   it to the next line), which is what the automatic hyphens (U+002D) rely on.
+- A paragraph's last word of four letters or fewer is kept with the word before it
+  (no "fer." alone on the last line; WeasyPrint 70 has no `text-wrap: pretty`).
 Only text between tags changes, never the words: spans are added around them.
 """
 
@@ -16,6 +18,8 @@ import re
 _TAG = re.compile(r"(<[^>]*>)")
 _WORD = re.compile(r"(?<![&#\w])([^\W\d_][\w’']*(?:-[\w’']+)+|[^\W\d_][\w’']*)")
 _SKIP = ("head", "style", "script", "title")
+_BLOCK_END = re.compile(r"</(p|li|dd|blockquote|h[1-6])\s*>")
+_LAST_WORDS = re.compile(r"(\S+)\s+(\S+)\s*$")  # the last two words of a paragraph
 
 
 def typeset(source: str) -> str:
@@ -23,7 +27,8 @@ def typeset(source: str) -> str:
     out = []
     skipping = 0  # inside <head>, <style> …: no text to typeset
     url = 0  # inside a URL span: broken where CSS says, not at words
-    for piece in _TAG.split(source):
+    pieces = _TAG.split(source)
+    for index, piece in enumerate(pieces):
         if piece.startswith("<"):
             name = re.match(r"</?\s*([\w:-]+)", piece)
             tag = name.group(1).lower() if name else ""
@@ -38,8 +43,17 @@ def typeset(source: str) -> str:
         elif skipping > 0 or url or not piece.strip():
             out.append(piece)
         else:
-            out.append(_WORD.sub(_wrap, piece))
+            ends_block = index + 1 < len(pieces) and _BLOCK_END.match(pieces[index + 1])
+            last = _LAST_WORDS.search(piece) if ends_block else None
+            if last and len(_letters(last.group(2))) <= 4:  # a short last word: kept on the line with the one before
+                out.append(_WORD.sub(_wrap, piece[:last.start()]) + f'<span class="nobr">{last.group(0)}</span>')
+            else:
+                out.append(_WORD.sub(_wrap, piece))
     return "".join(out)
+
+
+def _letters(word: str) -> str:
+    return "".join(character for character in word if character.isalnum())
 
 
 def _wrap(match: re.Match) -> str:
