@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import html
 import re
 import unicodedata
 
 from book import editions
-from book.citations import attribution, balance, book_balance, citation, dominance, sources
+from book.citations import attribution, balance, book_balance, citation, dominance, sources, styled_entries
 from book.glossary import Linker, render_inline, render_markdown
+from book.models import PASSAGE_REF_RE
 from book.organise import Plan, PlannedChapter
 from book.project import Project
 from book.render.model import (
@@ -18,16 +22,30 @@ from book.render.model import (
     ChapterView,
     EditionInfo,
     GlossaryEntry,
+    NotePart,
+    PassageLink,
     PassageView,
     TermName,
     TermUse,
+    Timeline,
+    TimelineEvent,
+    TimelineReport,
 )
 
 
-def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker | None = None) -> Book:
-    """The book the renderers read (DESIGN §3 stage 4); `linker` is a fresh one (e.g. cache.CachedLinker) if given."""
+def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker | None = None,
+             teacher: bool = False) -> Book:
+    """The book the renderers read (DESIGN §3 stage 4); `linker` is a fresh one (e.g. cache.CachedLinker) if given.
+
+    Notes for the teacher are in the book only with `teacher` (the teacher's edition).
+    """
     linker = linker or Linker(project.glossary)
-    chapters = tuple(_chapter(project, planned, number, linker) for number, planned in enumerate(plan.chapters, 1))
+    events = _event_anchors(project)
+    styled = styled_entries(project)
+    in_notes = styled if project.config.citation_style_notes else {}
+    chapters = tuple(_chapter(project, planned, number, linker, events, in_notes)
+                     for number, planned in enumerate(plan.chapters, 1))
+    chapters = tuple(_with_notes(project, chapter, teacher) for chapter in chapters)
     quoted_in: dict[str, list[tuple[str, str, str]]] = {}
     for chapter in chapters:
         for group in chapter.groups:
@@ -47,11 +65,13 @@ def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker 
         date_range=(dates[0], dates[-1]) if dates else None,
         chapters=chapters,
         glossary=_glossary(project, chapters, linker),
-        sources=sources(project, quoted_in),
+        sources=sources(project, quoted_in, styled),
         changes=_changes(project, edition, quoted_in),
         slug=slugify(config.title),
         attribution=attribution(project, [chapter.balance for chapter in chapters]),
         balance=book_balance(project),
+        timeline=_timeline(project, events, quoted_in),
+        teacher=teacher,
     )
 
 
@@ -61,7 +81,8 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "book"
 
 
-def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Linker) -> ChapterView:
+def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Linker,
+             events: dict[str, list[tuple[str, dt.date]]], styled: dict[str, str]) -> ChapterView:
     linker.start_chapter(planned.slug)
     order: list[str] = []
     by_article: dict[str, list[int]] = {}
@@ -71,7 +92,7 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
             order.append(article_id)
         by_article.setdefault(article_id, []).append(int(n))
     groups = tuple(
-        _group(project, planned.slug, article_id, by_article[article_id], note, linker)
+        _group(project, planned.slug, article_id, by_article[article_id], note, linker, events, styled)
         for note, article_id in enumerate(order, 1)
     )
     rows = balance(project, planned.refs)
@@ -89,7 +110,8 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
     )
 
 
-def _group(project: Project, slug: str, article_id: str, numbers: list[int], note: int, linker: Linker) -> ArticleGroup:
+def _group(project: Project, slug: str, article_id: str, numbers: list[int], note: int, linker: Linker,
+           events: dict[str, list[tuple[str, dt.date]]], styled: dict[str, str]) -> ArticleGroup:
     article = project.article(article_id)
     views = []
     previous = 0
@@ -97,13 +119,14 @@ def _group(project: Project, slug: str, article_id: str, numbers: list[int], not
         passage = article.passages[n - 1]
         anchor = f"{article_id}-{n}"
         parts, text = linker.passage(passage.text, anchor)
-        views.append(PassageView(ref=passage.ref, anchor=anchor, parts=parts, text=text, gap_before=n != previous + 1))
+        views.append(PassageView(ref=passage.ref, anchor=anchor, parts=parts, text=text, gap_before=n != previous + 1,
+                                 events=tuple(events.get(passage.ref, ()))))
         previous = n
     return ArticleGroup(
         article_id=article_id,
         anchor=f"{slug}--{article_id}",
         note_number=note,
-        citation=citation(project, article),
+        citation=citation(project, article, styled.get(article_id)),
         passages=tuple(views),
     )
 
@@ -149,3 +172,80 @@ def _changes(project: Project, edition: EditionInfo, quoted_in: dict[str, list[t
         changed=tuple(changed(i, diff.how[i]) for i in diff.changed),
         removed=tuple(changed(i, "removed") for i in diff.removed),
     )
+
+
+def _dated_events(project: Project):
+    """timeline.yaml's events in date order (file order within a day), each with its anchor."""
+    seen: dict[dt.date, int] = {}
+    for event in sorted(project.timeline, key=lambda event: event.date):
+        seen[event.date] = seen.get(event.date, 0) + 1
+        yield f"event-{event.date.isoformat()}-{seen[event.date]}", event
+
+
+def _event_anchors(project: Project) -> dict[str, list[tuple[str, dt.date]]]:
+    """Passage ref → (anchor, date) of each event it reports, so that a passage can link to its events."""
+    reported: dict[str, list[tuple[str, dt.date]]] = {}
+    for anchor, event in _dated_events(project):
+        for report in event.report_list():
+            reported.setdefault(report.passage, []).append((anchor, event.date))
+    return reported
+
+
+def _timeline(project: Project, events, quoted_in: dict[str, list[tuple[str, str, str]]]) -> Timeline | None:
+    """The editor's timeline or, without timeline.yaml, the sources by publication date (None if none is dated)."""
+    if project.timeline:
+        views = []
+        for anchor, event in _dated_events(project):
+            reports = []
+            for report in event.report_list():
+                article_id, _, n = report.passage.partition(":")
+                reports.append(TimelineReport(
+                    anchor=f"{article_id}-{n}", citation=citation(project, project.article(article_id)),
+                    date=report.date if report.date != event.date else None,
+                    account_html=render_inline(report.account) if report.account else None))
+            views.append(TimelineEvent(anchor, event.date, render_inline(event.event), tuple(reports)))
+        differ = any(report.date or report.account_html for view in views for report in view.reports)
+        return Timeline(tuple(views), of_sources=False, accounts_differ=differ)
+    dated = sorted((article for article in project.articles if article.meta.date and article.id in quoted_in),
+                   key=lambda article: (article.meta.date, article.id))
+    if not dated:
+        return None
+    views = tuple(
+        TimelineEvent(f"timeline-{article.id}", article.meta.date, f"<cite>{html.escape(article.meta.title)}</cite>",
+                      (TimelineReport(quoted_in[article.id][0][2], citation(project, article)),))
+        for article in dated)
+    return Timeline(views, of_sources=True, undated=len(project.articles) - len(dated))
+
+
+def _with_notes(project: Project, chapter: ChapterView, teacher: bool) -> ChapterView:
+    """The chapter with its handout settings and, in the teacher's edition only, the notes for the teacher."""
+    spec = next((c.spec for c in project.chapters if c.slug == chapter.slug), None)
+    if spec is None:  # "Further reporting": no file, no notes
+        return chapter
+    if not teacher:
+        return dataclasses.replace(chapter, answer_lines=spec.handout.answer_lines)
+    notes = tuple(_note_parts(project, render_markdown(q.note)) if q.note else None for q in spec.question_list())
+    return dataclasses.replace(
+        chapter, answer_lines=spec.handout.answer_lines, question_notes=notes if any(notes) else (),
+        teacher_notes=_note_parts(project, render_markdown(spec.teacher_notes)) if spec.teacher_notes else None)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _note_parts(project: Project, note_html: str) -> tuple[NotePart, ...]:
+    """The note's HTML with each passage it names ("<article-id>:<n>", checked by the loader) as a PassageLink."""
+    parts: list[NotePart] = []
+    text = ""
+    for piece in _TAG.split(note_html):
+        if piece.startswith("<"):  # a tag: references inside attributes are never touched
+            text += piece
+            continue
+        end = 0
+        for match in PASSAGE_REF_RE.finditer(piece):
+            cited = citation(project, project.article(match.group(1)))
+            parts += [text + piece[end:match.start()],
+                      PassageLink(f"{match.group(1)}-{match.group(2)}", f"{cited.outlet_text}, {cited.date_text}")]
+            text, end = "", match.end()
+        text += piece[end:]
+    return tuple(part for part in (*parts, text) if part)

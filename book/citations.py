@@ -14,7 +14,7 @@ NO_PERSPECTIVE = "perspective not stated"
 DOMINANT = 2 / 3  # a perspective supplying more than this share of a chapter's passages is pointed out
 
 
-def citation(project: Project, article: Article) -> Citation:
+def citation(project: Project, article: Article, styled: str | None = None) -> Citation:
     """The article's citation; what the source or outlets.yaml does not say stays None."""
     meta = article.meta
     outlet = project.outlets.get(meta.outlet) if meta.outlet else None
@@ -30,6 +30,7 @@ def citation(project: Project, article: Article) -> Citation:
         dateline=meta.dateline,
         url=meta.url,
         supplied=tuple((key, note) for key, note in meta.supplied.items() if meta.is_supplied(key)),
+        styled=styled,
     )
 
 
@@ -38,14 +39,18 @@ def _by_date(entry: SourceEntry) -> tuple:
     return (date is None, date or dt.date.min, entry.citation.title.casefold(), entry.citation.article_id)
 
 
-def sources(project: Project, quoted_in: dict[str, list[tuple[str, str, str]]]) -> tuple[OutletSources, ...]:
+def sources(project: Project, quoted_in: dict[str, list[tuple[str, str, str]]],
+            styled: dict[str, str] | None = None) -> tuple[OutletSources, ...]:
     """Every article, grouped by outlet (outlets by name, "outlet not named" last), oldest first.
 
-    `quoted_in` maps an article id to the (chapter slug, chapter title, group anchor) where it is quoted.
+    `quoted_in` maps an article id to the (chapter slug, chapter title, group anchor) where it is quoted;
+    `styled`, an article id to its entry in book.yaml's citation style.
     """
     groups: dict[str | None, list[SourceEntry]] = {}
+    styled = styled or {}
     for article in project.articles:
-        entry = SourceEntry(citation(project, article), f"source-{article.id}", tuple(quoted_in.get(article.id, ())))
+        entry = SourceEntry(citation(project, article), f"source-{article.id}", tuple(quoted_in.get(article.id, ())),
+                            styled.get(article.id))
         groups.setdefault(article.meta.outlet, []).append(entry)
     named = sorted((name for name in groups if name is not None), key=lambda name: (name.casefold(), name))
     result = []
@@ -61,6 +66,21 @@ def sources(project: Project, quoted_in: dict[str, list[tuple[str, str, str]]]) 
             )
         )
     return tuple(result)
+
+
+def styled_entries(project: Project) -> dict[str, str]:
+    """article id → its entry in book.yaml's citation style ({} when the book names none)."""
+    from book import citation_style
+    from book.errors import RenderError
+
+    name = project.config.citation_style
+    if name is None:
+        return {}
+    problem = citation_style.processor_problem()
+    if problem:
+        raise RenderError(problem)
+    return citation_style.format_entries([citation(project, article) for article in project.articles],
+                                         citation_style.style_path(name), project.config.language)
 
 
 def perspective_of(project: Project, article: Article) -> str:

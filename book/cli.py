@@ -99,18 +99,22 @@ def check(project_dir: Path, strict: bool) -> None:
 @click.option("--epub", "formats", flag_value="epub", multiple=True, help="Build the EPUB 3.")
 @click.option("--html", "formats", flag_value="html", multiple=True, help="Build the HTML site.")
 @click.option("--handouts", is_flag=True, help="Also write one PDF per chapter.")
+@click.option("--teacher", is_flag=True, help="The teacher's edition: notes for the teacher printed (<book>-edition-<n>-teacher.*).")
+@click.option("--large-print", is_flag=True, help="Set the PDF (and handouts) in large print (<book>-edition-<n>-large-print.pdf).")
 @click.option("--keep-html", is_flag=True, help="Keep the HTML that WeasyPrint laid out.")
 @_project_option
 @_strict_option
 @_user_errors
-def build(formats: tuple[str, ...], handouts: bool, keep_html: bool, project_dir: Path, strict: bool) -> None:
+def build(formats: tuple[str, ...], handouts: bool, teacher: bool, large_print: bool, keep_html: bool, project_dir: Path,
+          strict: bool) -> None:
     """Build the book into dist/ (all formats by default)."""
     from book.pipeline import build as run_build
     from book.progress import on_terminal
 
     with on_terminal():  # stages and pages on stderr, only when it is a terminal
         outputs = run_build(project_dir, formats=tuple(formats) or ("pdf", "epub", "html"),
-                            handouts=handouts, keep_html=keep_html, strict=strict)
+                            handouts=handouts, keep_html=keep_html, strict=strict, teacher=teacher,
+                            large_print=large_print)
     for path in outputs:
         click.echo(f"wrote {path}")
 

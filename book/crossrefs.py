@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from book.models import PASSAGE_REF_RE
+
 
 @dataclass(frozen=True)
 class Known:
@@ -39,7 +41,7 @@ def order_chapters(config, chapters: list, known: Known) -> list:
     return ordered
 
 
-def check_references(outlets, glossary, articles, chapters, known: Known) -> None:
+def check_references(outlets, glossary, articles, chapters, known: Known, timeline=()) -> None:
     """Every id one file names in another exists: outlets, glossary ids, articles and passages."""
     term_ids = known.terms
     for parsed in glossary:
@@ -62,6 +64,22 @@ def check_references(outlets, glossary, articles, chapters, known: Known) -> Non
                 problem = _ref_problem(ref, passages)
                 if problem and ref.partition(":")[0] not in known.articles - passages.keys():
                     parsed.where.error(parsed.line(key, index), f"{key}: {problem}")
+        notes = [(("teacher_notes",), spec.teacher_notes)]
+        notes += [(("questions", index, "note"), q.note) for index, q in enumerate(spec.question_list())]
+        for loc, note in notes:
+            for match in PASSAGE_REF_RE.finditer(note or ""):
+                problem = _ref_problem(match.group(), passages)
+                if problem and match.group(1) not in known.articles - passages.keys():
+                    named = f"'{match.group()}': " if problem.startswith("no article") else ""
+                    parsed.where.error(parsed.line(*loc), f"{'note' if loc[0] == 'questions' else loc[0]}: {named}{problem}")
+    for parsed in timeline:
+        for index, report in enumerate(parsed.model.report_list()):
+            ref = report.passage
+            problem = _ref_problem(ref, passages) or (None if ":" in ref else
+                                                      f"'{ref}' names an article: give the passage that reports the event, '{ref}:<n>'")
+            if problem and ref.partition(":")[0] not in known.articles - passages.keys():
+                at = ("reports", index) if isinstance(parsed.model.reports[index], str) else ("reports", index, "passage")
+                parsed.where.error(parsed.line(*at), f"reports: {problem}")
 
 
 def _check_names(glossary) -> None:

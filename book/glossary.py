@@ -348,9 +348,14 @@ def _editor_texts(project):
         text = read_text(Path(project.root) / chapter.path, where) or ""
         start = text.find(chapter.intro) if chapter.intro else -1
         yield chapter.path, text.count("\n", 0, start) + 1 if start >= 0 else 1, chapter.intro
-        for question in chapter.spec.questions:
-            start = text.find(question)
-            yield chapter.path, text.count("\n", 0, start) + 1 if start >= 0 else 1, question
+        notes = [chapter.spec.teacher_notes or ""]
+        for question in chapter.spec.question_list():
+            notes.append(question.note or "")
+            start = text.find(question.question)
+            yield chapter.path, text.count("\n", 0, start) + 1 if start >= 0 else 1, question.question
+        for note in filter(None, notes):
+            start = text.find(note.strip().split("\n")[0])
+            yield chapter.path, text.count("\n", 0, start) + 1 if start >= 0 else 1, note
     lines = entry_lines(project.root)
     for term in project.glossary:
         yield "glossary.yaml", lines.get(term.id, 1), term.definition or ""

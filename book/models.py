@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
+# A passage reference inside the editor's prose ("see reuters-2020-11-06-truce:8"): an id with a letter, a colon, a number.
+PASSAGE_REF_RE = re.compile(r"(?<![\w/.:#-])((?=[a-z0-9-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*):(\d+)(?![\w:])")
 
 # An empty name, keyword or reference would match everywhere (or nothing); whitespace is stripped first.
 NonEmpty = Annotated[str, Field(min_length=1)]
@@ -19,6 +21,13 @@ class Strict(BaseModel):
     """Base for file contracts: unknown keys are errors, objects are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+
+def iso_date_only(value):
+    """A date written as YYYY-MM-DD (YAML's own dates are that already); anything else is refused, never guessed."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError(f"'{value}' is not an ISO date (YYYY-MM-DD)")
+    return value
 
 
 class BookConfig(Strict):
@@ -33,6 +42,8 @@ class BookConfig(Strict):
     identifier: str | None = None
     page_size: Literal["A4", "Letter"] = "A4"
     chapters: list[NonEmpty] | None = None
+    citation_style: NonEmpty | None = None  # a CSL style for the list of sources: apa, mla, chicago-author-date, …
+    citation_style_notes: bool = False  # the footnotes in that style too
 
 
 class Outlet(Strict):
@@ -67,9 +78,7 @@ class ArticleMeta(Strict):
     @field_validator("date", mode="before")
     @classmethod
     def _iso_date_only(cls, value):
-        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValueError(f"'{value}' is not an ISO date (YYYY-MM-DD)")
-        return value
+        return iso_date_only(value)
 
     def supplied_problems(self) -> list[tuple[str, str]]:
         """(key of `supplied`, what is wrong with it): each supplied value needs its value and a note."""
@@ -104,6 +113,19 @@ class ChapterMatch(Strict):
         return value
 
 
+class Question(Strict):
+    """A discussion question with a note for the teacher (printed only in the teacher's edition)."""
+
+    question: NonEmpty  # Markdown, one line
+    note: str | None = None  # Markdown; `<article-id>:<n>` in it links to that passage
+
+
+class Handout(Strict):
+    """How the chapter's handout is printed."""
+
+    answer_lines: int = Field(default=0, ge=0, le=40)  # ruled lines under each question, for written answers
+
+
 class ChapterSpec(Strict):
     """The front matter of chapters/<NN>-<slug>.md."""
 
@@ -111,7 +133,13 @@ class ChapterSpec(Strict):
     match: ChapterMatch = ChapterMatch()
     include: list[NonEmpty] = []
     exclude: list[NonEmpty] = []
-    questions: list[NonEmpty] = []
+    questions: list[NonEmpty | Question] = []
+    teacher_notes: str | None = None  # Markdown, printed only in the teacher's edition
+    handout: Handout = Handout()
+
+    def question_list(self) -> list[Question]:
+        """Every question as a Question (a plain one has no note)."""
+        return [Question(question=q) if isinstance(q, str) else q for q in self.questions]
 
 
 TermKind = Literal["place", "person", "organisation", "agreement", "event", "weapon", "concept"]
@@ -165,3 +193,33 @@ class Edition(Strict):
     released: dt.date
     note: str | None = None
     sources: dict[str, SourceRecord | str] = {}
+
+
+class TimelineReport(Strict):
+    """One passage that reports a timeline event; `date` and `account` where this source differs from the event."""
+
+    passage: NonEmpty  # "<article-id>:<n>"
+    date: dt.date | None = None  # the date this source gives, when it is not the event's
+    account: str | None = None  # the editor's words for how this source tells it differently (Markdown, one line)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date_only(cls, value):
+        return iso_date_only(value)
+
+
+class TimelineEvent(Strict):
+    """One entry of timeline.yaml: a dated event in the editor's neutral words, and the passages that report it."""
+
+    date: dt.date
+    event: str = Field(min_length=1)  # Markdown, one line
+    reports: list[NonEmpty | TimelineReport] = Field(min_length=1)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date_only(cls, value):
+        return iso_date_only(value)
+
+    def report_list(self) -> list[TimelineReport]:
+        """Every report as a TimelineReport (a bare reference is one with no date or account of its own)."""
+        return [TimelineReport(passage=r) if isinstance(r, str) else r for r in self.reports]

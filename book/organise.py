@@ -263,7 +263,7 @@ def _planned_chapters(project: Project, decisions: tuple[Decision, ...]) -> tupl
     for decision in decisions:
         by_chapter.setdefault(decision.chapter, []).append(decision.ref)
     planned = [
-        PlannedChapter(chapter.slug, chapter.spec.title, chapter.intro, tuple(chapter.spec.questions),
+        PlannedChapter(chapter.slug, chapter.spec.title, chapter.intro, tuple(q.question for q in chapter.spec.question_list()),
                        _book_order(project, by_chapter.get(chapter.slug, [])))
         for chapter in project.chapters
     ]

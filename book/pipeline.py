@@ -13,8 +13,11 @@ from book.render.model import Book
 
 
 def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, keep_html=False, strict=False,
-          cache: bool = True) -> list[Path]:
+          cache: bool = True, teacher: bool = False, large_print: bool = False) -> list[Path]:
     """load → organise → annotate → render; returns the files written into dist/.
+
+    `teacher` makes the teacher's edition (notes for the teacher printed); `large_print` sets the
+    PDF (and handouts) in large print.
 
     With `cache`, what did not change since the last build (parsed files, passage scores,
     glossary links, the HTML of article groups) is read from dist/.cache/ instead of
@@ -24,9 +27,10 @@ def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, ke
 
     project_dir = Path(project_dir)
     with project_lock(project_dir):
-        project, book = prepare(project_dir, strict=strict, cache=cache)
+        project, book = prepare(project_dir, strict=strict, cache=cache, teacher=teacher)
         with rendering(project_dir, cache):
-            return write_outputs(book, project, formats=formats, handouts=handouts, keep_html=keep_html)
+            return write_outputs(book, project, formats=formats, handouts=handouts, keep_html=keep_html,
+                                 large_print=large_print)
 
 
 def rendering(project_dir: Path, cache: bool = True):
@@ -36,7 +40,7 @@ def rendering(project_dir: Path, cache: bool = True):
     return caches.rendering(project_dir) if cache else contextlib.nullcontext()
 
 
-def prepare(project_dir: Path, strict: bool = False, cache: bool = True) -> tuple[Project, Book]:
+def prepare(project_dir: Path, strict: bool = False, cache: bool = True, teacher: bool = False) -> tuple[Project, Book]:
     """The stages before rendering: load → organise → annotate (link and cite)."""
     from book import cache as caches
     from book import review
@@ -54,7 +58,7 @@ def prepare(project_dir: Path, strict: bool = False, cache: bool = True) -> tupl
     with stage("link", total=len(plan.decisions), unit="passages"):
         links = caches.link_cache(project_dir) if cache else None
         linker = caches.CachedLinker(project.glossary, links) if cache else None
-        book = annotate(project, plan, current_edition(project), linker)
+        book = annotate(project, plan, current_edition(project), linker, teacher=teacher)
     for kept in (sources, scores_cache, links):
         if kept is not None:
             kept.save()

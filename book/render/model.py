@@ -23,6 +23,17 @@ Part = str | TermMention  # a str part is trusted HTML rendered from the source'
 
 
 @dataclass(frozen=True)
+class PassageLink:
+    """A passage named in the editor's note for the teacher ("<article-id>:<n>"), printed as its source."""
+
+    anchor: str  # the passage's anchor
+    text: str  # its source: outlet and date
+
+
+NotePart = str | PassageLink  # a str part is trusted HTML rendered from the editor's Markdown
+
+
+@dataclass(frozen=True)
 class PassageView:
     """One passage, word for word, with its glossary links."""
 
@@ -31,6 +42,7 @@ class PassageView:
     parts: tuple[Part, ...]
     text: str  # the plain text of the passage (no markup), as the reader sees it
     gap_before: bool  # True when an earlier passage of the article is left out just before it
+    events: tuple[tuple[str, dt.date], ...] = ()  # (anchor, date) of the timeline events this passage reports
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ class Citation:
     dateline: str | None
     url: str | None
     supplied: tuple[tuple[str, str], ...] = ()  # (field, the editor's note): values the source does not print
+    styled: str | None = None  # the note in book.yaml's citation style (trusted HTML), when notes use it
 
     def note(self, field: str) -> str | None:
         """The editor's note on how a supplied value was established (None: the source prints it)."""
@@ -111,6 +124,9 @@ class ChapterView:
     balance: tuple[BalanceRow, ...]
     further: bool = False  # the final "Further reporting" chapter
     dominant: Dominance | None = None  # set when one perspective supplies more than two thirds of the passages
+    question_notes: tuple[tuple[NotePart, ...] | None, ...] = ()  # teacher's edition only: one per question
+    teacher_notes: tuple[NotePart, ...] | None = None  # teacher's edition only: the chapter's teaching notes
+    answer_lines: int = 0  # handouts: ruled lines for an answer under each question
 
 
 @dataclass(frozen=True)
@@ -146,6 +162,7 @@ class SourceEntry:
     citation: Citation
     anchor: str  # "source-<article-id>"
     quoted_in: tuple[tuple[str, str, str], ...]  # (chapter slug, chapter title, group anchor)
+    styled: str | None = None  # the entry in book.yaml's citation style (trusted HTML)
 
 
 @dataclass(frozen=True)
@@ -185,6 +202,34 @@ class Changes:
     added: tuple[ChangedArticle, ...] = ()
     changed: tuple[ChangedArticle, ...] = ()
     removed: tuple[ChangedArticle, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineReport:
+    """A passage (or, in a timeline of sources, an article group) that reports an event, and its source."""
+
+    anchor: str  # where it is quoted: a passage anchor, or a group anchor
+    citation: Citation
+    date: dt.date | None = None  # the date this source gives, when it is not the event's
+    account_html: str | None = None  # the editor's words for how this source tells it differently
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    anchor: str  # "event-<YYYY-MM-DD>-<k>" (k-th event of that day), or "timeline-<article-id>" for a source
+    date: dt.date
+    event_html: str  # the editor's words; in a timeline of sources, the source's title in <cite>
+    reports: tuple[TimelineReport, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """timeline.yaml's events in date order or, without it, the dated sources in order of publication."""
+
+    events: tuple[TimelineEvent, ...]
+    of_sources: bool  # True: no timeline.yaml, the events are the sources' publication
+    undated: int = 0  # sources left out of a timeline of sources for want of a date
+    accounts_differ: bool = False  # some report gives another date or account than its event
 
 
 @dataclass(frozen=True)
@@ -235,8 +280,17 @@ class Book:
     slug: str  # the book's name for files, e.g. "nagorno-karabakh-2020"
     attribution: Attribution | None = None  # None only for books made by hand (tests): nothing is said then
     balance: tuple[PerspectiveShare, ...] = ()  # the whole book by perspective, most passages first
+    timeline: Timeline | None = None  # None: no timeline.yaml and no dated source
+    teacher: bool = False  # the teacher's edition: notes for the teacher printed, marked on cover, title page, heads
+    large_print: bool = False  # the print edition set in large print
+
+    @property
+    def edition_label(self) -> str:
+        """"Edition 2", "Edition 2 · Teacher’s edition": what the cover and title page say this book is."""
+        return self.edition.label + (" · Teacher’s edition" if self.teacher else "")
 
     @property
     def stem(self) -> str:
         """File-name stem of this edition's outputs, e.g. "nagorno-karabakh-2020-edition-2"."""
-        return f"{self.slug}-edition-{self.edition.number}"
+        return (f"{self.slug}-edition-{self.edition.number}" + ("-teacher" if self.teacher else "")
+                + ("-large-print" if self.large_print else ""))

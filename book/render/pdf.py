@@ -10,6 +10,7 @@ with those numbers written in; join the pages into one PDF. No CSS
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -141,6 +142,7 @@ class PrintBuild:
             "book": self.book, "links": links, "meta": html.metadata(self.book),
             "created": _w3c(self.book.edition.date), "modified": _w3c_modified(self.book),
             "stylesheet": html.asset_url("styles/print.css"), "page_css": _page_size(self.book) + page_css,
+            "large_print": html.asset_url("styles/large-print.css") if self.book.large_print else None,
             "back_sections": html.back_sections(self.book),
             **extra,
         }
@@ -247,7 +249,9 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
 
 
 def build_handout(book: Book, chapter: ChapterView, project_root: Path, out_path: Path) -> list[str]:
-    """One chapter as its own PDF, for distribution in class."""
+    """One chapter as its own PDF, for distribution in class: never with the notes for the teacher."""
+    book = dataclasses.replace(book, teacher=False)
+    chapter = dataclasses.replace(chapter, question_notes=(), teacher_notes=None)
     run = PrintBuild(book, Path(project_root))
     with captured_warnings() as warnings, source_date(book):
         source = typeset(html.render("print/handout.html", chapter=chapter, **run.context(html.HandoutLinks(chapter.slug))))

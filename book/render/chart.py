@@ -1,0 +1,61 @@
+"""Balance at a glance: a chapter's passages by perspective as a small bar chart (SVG, drawn by Matplotlib).
+
+The chart repeats the chapter's table ("Whose reporting this chapter quotes"), which stays: the image
+has a text alternative that says the same in words. Letters are drawn as outlines with the book's own
+font, so the chart looks the same in every reader and needs no font of its own; one colour for every
+bar, so that no side is singled out. The same rows give the same bytes (no dates, fixed ids).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+
+from book.render.html import ASSETS
+from book.render.model import BalanceRow
+
+FONT = ASSETS / "fonts" / "NotoSerif-Regular.ttf"
+BAR = "#5b7083"
+WIDTH_IN = 4.6
+ROW_IN = 0.34
+
+
+def alt_text(rows: tuple[BalanceRow, ...]) -> str:
+    """The chart in words: "Passages by perspective: Northland press 3, Southland government 1."."""
+    return "Passages by perspective: " + ", ".join(f"{row.perspective} {row.passages}" for row in rows) + "."
+
+
+@functools.lru_cache(maxsize=256)
+def balance_svg(rows: tuple[BalanceRow, ...]) -> bytes:
+    """The rows as horizontal bars, most passages on top, each labelled with its count."""
+    import matplotlib
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+
+    font_manager.fontManager.addfont(str(FONT))
+    family = font_manager.FontProperties(fname=str(FONT)).get_name()
+    settings = {"svg.fonttype": "path", "svg.hashsalt": "balance", "font.family": family, "font.size": 8.5,
+                "axes.edgecolor": "#888888", "xtick.color": "#444444", "ytick.color": "#222222"}
+    with matplotlib.rc_context(settings):
+        figure = Figure(figsize=(WIDTH_IN, 0.35 + ROW_IN * len(rows)), dpi=72)
+        axes = figure.add_subplot()
+        names = [row.perspective for row in rows][::-1]
+        counts = [row.passages for row in rows][::-1]
+        bars = axes.barh(range(len(rows)), counts, color=BAR, height=0.62)
+        axes.bar_label(bars, padding=3, fontsize=8.5)
+        axes.set_yticks(range(len(rows)), labels=names)
+        axes.set_xlim(0, max(counts) * 1.15 or 1)
+        axes.xaxis.set_visible(False)
+        for side in ("top", "right", "bottom"):
+            axes.spines[side].set_visible(False)
+        axes.tick_params(axis="y", length=0)
+        figure.tight_layout(pad=0.3)
+        out = io.BytesIO()
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Title": alt_text(rows)})
+    return out.getvalue()
+
+
+def data_url(rows: tuple[BalanceRow, ...]) -> str:
+    """The chart as a `data:` URL (print and web page: nothing outside the page is fetched)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(balance_svg(rows)).decode("ascii")
