@@ -15,24 +15,28 @@ from book.errors import plural
 from book.glossary import Matcher
 from book.organise import FURTHER, Plan, organise, plain_text
 from book.project import Project, load
+from book.readable import MEASURE, available, reading_ease
 
 
 def report_data(project: Project, plan: Plan) -> dict:
-    """The report as plain data: DESIGN §2's `passages` (with each one's opening words), plus chapters,
-    fall-through, balance, glossary use and glossary candidates."""
+    """The report as plain data: DESIGN §2's `passages` (with each one's opening words and reading ease), plus
+    chapters, fall-through, balance, glossary use and glossary candidates."""
     chapter_of = {decision.ref: decision.chapter for decision in plan.decisions}
-    text_of = {passage.ref: passage.text for passage in project.passages}
+    text_of = {passage.ref: plain_text(passage.text) for passage in project.passages}
+    language = project.config.language
     return {
         "passages": [
             {"ref": d.ref, "opening": opening(text_of[d.ref]), "chapter": d.chapter, "scores": dict(d.scores),
-             "reason": d.reason}
+             "reason": d.reason, "reading_ease": reading_ease(text_of[d.ref], language)}
             for d in plan.decisions
         ],
         "chapters": [
             {"slug": c.slug, "title": c.title, "passages": len(c.refs),
-             "articles": list(dict.fromkeys(ref.rpartition(":")[0] for ref in c.refs)), "refs": list(c.refs)}
+             "articles": list(dict.fromkeys(ref.rpartition(":")[0] for ref in c.refs)), "refs": list(c.refs),
+             "reading_ease": reading_ease("\n\n".join(text_of[ref] for ref in c.refs), language)}
             for c in plan.chapters
         ],
+        "readability": {"measure": MEASURE, "language": language, "available": available(language)},
         "fell_through": [
             {"ref": d.ref, "chapter": d.chapter, "reason": d.reason}
             for d in plan.decisions if d.rule in ("article", "further")
@@ -80,18 +84,26 @@ def _print_tables(data: dict, console: Console) -> None:
     decisions = {entry["ref"]: entry for entry in data["passages"]}
     total = len(decisions)
     console.print(f"[bold]{plural(total, 'passage')} in {plural(len(data['chapters']), 'chapter')}[/bold]")
+    readability = data["readability"]
+    console.print(f"ease: {readability['measure']} (higher is easier; 60–70 is plain language, below 30 very difficult)"
+                  if readability["available"] else
+                  f"ease: no readability measure for the language '{readability['language']}' (English, German, Dutch only)")
     for number, chapter in enumerate(data["chapters"], 1):
         balance = ", ".join(f"{name} {count}" for name, count in data["outlet_balance"][chapter["slug"]].items())
+        ease = f", reading ease {chapter['reading_ease']}" if chapter["reading_ease"] is not None else ""
         table = Table(title=f"{number}. {chapter['title']} ({chapter['slug']}): {plural(chapter['passages'], 'passage')} "
-                            f"from {plural(len(chapter['articles']), 'article')}",
+                            f"from {plural(len(chapter['articles']), 'article')}{ease}",
                       caption=f"Outlet balance: {balance or 'none'}", title_justify="left",
                       caption_justify="left", show_lines=False, expand=True)
         table.add_column("passage", overflow="fold", ratio=4)
         table.add_column("scores", ratio=3)
         table.add_column("reason", ratio=4)
+        table.add_column("ease", justify="right", ratio=1)
         for ref in chapter["refs"]:
             entry = decisions[ref]
-            table.add_row(f"{ref}\n[dim]{escape(entry['opening'])}[/dim]", _scores_text(entry["scores"], entry["chapter"]), entry["reason"])
+            ease = "—" if entry["reading_ease"] is None else str(entry["reading_ease"])
+            table.add_row(f"{ref}\n[dim]{escape(entry['opening'])}[/dim]", _scores_text(entry["scores"], entry["chapter"]),
+                          entry["reason"], ease)
         console.print(table)
     _print_fell_through(data, console)
     _print_glossary_use(data, console)

@@ -18,6 +18,7 @@ from lxml import etree
 
 from book.cli import main
 from tests.epubtools import XHTML, epubcheck, squash
+from tests.pdftools import destinations_and_links
 
 STEM = "the-kessa-valley-dispute-edition-1"
 PROJECT = Path(__file__).parent / "projects" / "minimal"
@@ -101,15 +102,18 @@ def test_the_teacher_edition_says_so_on_cover_title_page_and_running_heads(class
     assert (result.fatal, result.errors, result.warnings) == (0, 0, 0), "\n".join(result.messages)
 
 
+def test_a_teacher_edition_without_notes_does_not_claim_any(project_copy):
+    root = project_copy("minimal")
+    assert run(root, "build", "--teacher", "--pdf").exit_code == 0
+    text = pdf_text(root / "dist" / f"{STEM}-teacher.pdf", 1, 6)
+    assert "No chapter of this book has notes for the teacher yet" in text
+    assert "prints the editors’ notes" not in text
+
+
 def test_a_passage_named_in_a_note_is_a_link_to_it(classroom):
     pdf = classroom / f"{STEM}-teacher.pdf"
-    with pikepdf.open(pdf) as document:
-        names = list(document.Root.Names.Dests.Names)
-        index = {page.objgen: i for i, page in enumerate(document.pages)}
-        destination = {str(names[i]): index[names[i + 1][0].objgen] + 1 for i in range(0, len(names), 2)}
-        links = {(n + 1, str(annot.Dest)) for n, page in enumerate(document.pages)
-                 for annot in page.get("/Annots", []) if "/Dest" in annot}
-    note_page = next(n for n in range(1, len(index) + 1) if "A good answer sets" in pdf_text(pdf, n))
+    destination, links = destinations_and_links(pdf)
+    note_page = next(page for page, _ in sorted(links) if "A good answer sets" in pdf_text(pdf, page))
     assert (note_page, f"{FILLING}-1") in links
     assert "Engineers began filling the Upper Kessa Dam on Monday" in pdf_text(pdf, destination[f"{FILLING}-1"])
     with zipfile.ZipFile(classroom / f"{STEM}-teacher.epub") as archive:
@@ -160,3 +164,33 @@ def test_a_handout_stands_alone(classroom):
         rules = sum(str(op) == "re" for page in document.pages for _, op in pikepdf.parse_content_stream(page))
     assert "term-kessa" in targets and targets <= names  # terms link to the handout's own glossary
     assert rules >= 8  # 4 answer lines under each of the 2 questions
+
+
+def test_each_chapter_shows_its_balance_as_a_chart_with_a_text_alternative(classroom, tmp_path):
+    from tests.epubtools import ace
+
+    epub = classroom / f"{STEM}.epub"
+    with zipfile.ZipFile(epub) as archive:
+        names = archive.namelist()
+        chapter = etree.fromstring(archive.read(next(n for n in names if n.endswith("chapter-water-rights.xhtml"))))
+        opf = archive.read(next(n for n in names if n.endswith(".opf"))).decode("utf-8")
+        svg = etree.fromstring(archive.read(next(n for n in names if n.endswith("images/balance-water-rights.svg"))))
+    image = chapter.find(f".//{{{XHTML}}}img[@class='balance-chart']")
+    alt = "Passages by perspective: Northland press 3, Southland government 1."
+    assert image.get("alt") == alt and image.get("src") == "images/balance-water-rights.svg"
+    assert 'media-type="image/svg+xml"' in opf and "bar charts of a chapter" in opf
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg" and not svg.xpath("//*[local-name()='script' or local-name()='image']")
+    table = [" ".join(squash(cell.text or "") for cell in row) for row in chapter.iterfind(f".//{{{XHTML}}}tbody/{{{XHTML}}}tr")]
+    assert table == ["Northland press 3", "Southland government 1"]  # the table stays beside the chart
+    assert ace(epub, tmp_path / "ace").outcome == "pass"
+    with pikepdf.open(classroom / f"{STEM}.pdf") as document:
+        figures = [str(element.get("/Alt")) for element in _elements(document.Root.StructTreeRoot) if element.get("/S") == "/Figure"]
+    assert alt in figures
+
+
+def _elements(node):
+    kids = node.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary):
+            yield kid
+            yield from _elements(kid)

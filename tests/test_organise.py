@@ -329,7 +329,7 @@ def test_report_json_has_the_designed_shape():
     data = json.loads(result.output)
     assert len(data["passages"]) == 27
     first = data["passages"][0]
-    assert set(first) == {"ref", "opening", "chapter", "scores", "reason"}
+    assert set(first) == {"ref", "opening", "chapter", "scores", "reason", "reading_ease"}
     assert list(first["scores"]) == ["quotas", "talks", "incidents", "livelihoods"]
     by_ref = {entry["ref"]: entry for entry in data["passages"]}
     assert by_ref["estmark-post-2022-03-10-patrols:3"]["reason"] == "pinned by include in 'incidents'"
@@ -382,6 +382,25 @@ def test_report_lists_the_names_the_glossary_does_not_explain(tmp_path):
     table = " ".join(report(root).output.split())
     assert "│ Lake Vostra │ 3 │ 2 │ a:1 │" in table
     assert "│ a:1 │ —" in table and "│ The ferry from Lake Vostra ran on Tuesday. … │" in table
+
+
+def test_report_gives_the_reading_ease_of_each_passage_and_chapter(tmp_path):
+    plain = "The dam is full. The gates are shut. The boats wait."
+    dense = ("Notwithstanding considerable intergovernmental consternation, negotiations regarding hydroelectric "
+             "infrastructure deteriorated precipitously throughout the consultation.")
+    articles = {"a": ({}, [plain, dense])}
+    root = write_project(tmp_path / "p", articles, [("water", {"match": {"keywords": ["dam", "hydroelectric"]}})])
+    data = json.loads(report(root, "--json").output)
+    ease = {entry["ref"]: entry["reading_ease"] for entry in data["passages"]}
+    assert ease["a:1"] > 90 > 0 > ease["a:2"]  # short plain sentences read easily; one long Latinate one does not
+    assert ease["a:2"] < data["chapters"][0]["reading_ease"] < ease["a:1"]
+    assert data["readability"] == {"measure": "Flesch reading ease", "language": "en", "available": True}
+    config = root / "book.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "language: ru\n", encoding="utf-8")
+    data = json.loads(report(root, "--json").output)
+    assert data["readability"]["available"] is False
+    assert {entry["reading_ease"] for entry in data["passages"]} == {None} and data["chapters"][0]["reading_ease"] is None
+    assert "no readability measure for the language 'ru'" in report(root).output
 
 
 def test_report_on_an_invalid_project_names_the_file_and_line(tmp_path):

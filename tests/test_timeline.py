@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-import subprocess
 import zipfile
 from pathlib import Path
 
-import pikepdf
 import pytest
 from click.testing import CliRunner
 from lxml import etree, html
 
 from book.cli import main
 from tests.epubtools import XHTML, epubcheck, squash
+from tests.pdftools import destinations_and_links, page_text
 
 STEM = "the-kessa-valley-dispute-edition-1"
 FILLING = "gazette-2021-03-02-dam-filling"
@@ -36,12 +35,6 @@ def run(project: Path, *args: str):
     result = CliRunner().invoke(main, [*args, "--project", str(project)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result
-
-
-def page_text(pdf: Path, number: int) -> str:
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(number), "-l", str(number), str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    return squash(out)
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +69,7 @@ def test_timeline_references_are_checked_with_their_line(project_copy):
 
 def test_pdf_timeline_links_reach_the_passages_and_back(built):
     pdf = built / "dist" / f"{STEM}.pdf"
-    with pikepdf.open(pdf) as document:
-        names = list(document.Root.Names.Dests.Names)
-        index = {page.objgen: i for i, page in enumerate(document.pages)}
-        destination = {str(names[i]): index[names[i + 1][0].objgen] + 1 for i in range(0, len(names), 2)}
-        links = {(number + 1, str(annot.Dest)) for number, page in enumerate(document.pages)
-                 for annot in page.get("/Annots", []) if "/Dest" in annot}
+    destination, links = destinations_and_links(pdf)
     timeline_page = destination["timeline"]
     timeline = page_text(pdf, timeline_page)
     # in date order, the editor's words, the source that differs with its own date and account

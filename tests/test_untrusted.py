@@ -313,8 +313,11 @@ def test_images_and_links_in_the_editors_markdown_never_reach_an_output(project_
     for name, data in outputs.items():
         for address in ("127.0.0.1", "etc/passwd", "169.254.169.254", "secret.html", "#nowhere"):
             assert address.encode() not in data, (name, address)
-        sources = set(re.findall(rb'<img[^>]*src="([^"]*)"', data))
+        sources = set(re.findall(rb'<img(?![^>]*class="balance-chart")[^>]*src="([^"]*)"', data))
         assert sources <= {b"cover.png", b"images/cover.png"}, (name, sources)  # only the EPUB's own cover
+        charts = set(re.findall(rb'<img class="balance-chart" src="([^"]*)"', data))  # and the book's own charts
+        assert all(re.fullmatch(rb"images/balance-[a-z0-9-]+\.svg|data:image/svg\+xml;base64,[A-Za-z0-9+/=]+", src)
+                   for src in charts), (name, charts)
     assert b"https://example.org/commission" in outputs[next(n for n in outputs if n.endswith(".print.html"))]
     for words in (b"the river", b"flag", b"photo"):  # the images' descriptions are printed instead
         assert any(words in data for data in outputs.values()), words

@@ -16,6 +16,8 @@ from book.render.html import ASSETS
 from book.render.model import BalanceRow
 
 FONT = ASSETS / "fonts" / "NotoSerif-Regular.ttf"
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
 BAR = "#5b7083"
 WIDTH_IN = 4.6
 ROW_IN = 0.34
@@ -53,7 +55,24 @@ def balance_svg(rows: tuple[BalanceRow, ...]) -> bytes:
         figure.tight_layout(pad=0.3)
         out = io.BytesIO()
         figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Title": alt_text(rows)})
-    return out.getvalue()
+    return _without_empty_glyphs(out.getvalue())
+
+
+def _without_empty_glyphs(svg: bytes) -> bytes:
+    """The SVG without its XML declaration and DOCTYPE (which names a DTD on the web) and without the empty
+    glyph outlines Matplotlib writes for spaces (`<path>` with no `d`, which SVG does not allow), nor their uses."""
+    from lxml import etree
+
+    root = etree.fromstring(svg, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    empty = set()
+    for path in root.iter(f"{SVG}path"):
+        if path.get("d") is None:
+            empty.add("#" + path.get("id", ""))
+            path.getparent().remove(path)
+    for use in list(root.iter(f"{SVG}use")):
+        if use.get(f"{XLINK}href") in empty:
+            use.getparent().remove(use)
+    return etree.tostring(root, encoding="utf-8")
 
 
 def data_url(rows: tuple[BalanceRow, ...]) -> str:

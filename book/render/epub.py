@@ -19,6 +19,7 @@ from lxml import etree
 from book.clock import build_time
 from book.errors import RenderError
 from book.files import write_atomic
+from book.render.chart import balance_svg
 from book.render.cover import cover_png
 from book.render.fontsubset import family_names, subset_fonts, without_fonts
 from book.render.html import BACK_SECTIONS, Links, back_sections, environment
@@ -115,6 +116,13 @@ class EpubLinks(Links):
 
     def event(self, anchor: str) -> str | None:
         return self._at(anchor)
+
+    @staticmethod
+    def chart_file(slug: str) -> str:
+        return f"images/balance-{slug}.svg"
+
+    def chart(self, chapter) -> str:
+        return self.chart_file(chapter.slug)  # an image of the package, beside the cover
 
 
 def render_documents(book: Book) -> list[Document]:
@@ -218,6 +226,10 @@ def build_package(book: Book, documents: list[Document]) -> epub.EpubBook:
     cover.content = cover_png(book.title, book.subtitle, book.edition_label)
     add(cover)
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    for chapter in book.chapters:
+        if chapter.balance:
+            add(epub.EpubItem(uid="chart-" + _id(chapter.slug), file_name=EpubLinks.chart_file(chapter.slug),
+                              media_type="image/svg+xml", content=balance_svg(chapter.balance)))
     items = [add(_Document(document)) for document in documents]
     licence_item = add(_Document(Document("fonts.xhtml", "Fonts", fonts_page.encode("utf-8"), False)))
     package.spine = items + [(licence_item, "no")]  # out of the reading order, linked from the colophon
@@ -244,15 +256,19 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
         package.add_metadata("DC", "rights", book.rights)
     package.add_metadata("DC", "date", book.edition.date.isoformat())
     package.add_metadata(None, "meta", book.edition.label, {"property": "schema:version"})
-    for mode in ("textual", "visual"):  # visual: the cover image (described in its alt text)
+    for mode in ("textual", "visual"):  # visual: the cover image and the charts (described in their alt text)
         package.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
     package.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
     for feature in ("tableOfContents", "structuralNavigation", "readingOrder", "alternativeText", "displayTransformability"):
         package.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     package.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
+    charts = sum(1 for chapter in book.chapters if chapter.balance)
+    images = ("The only image is the cover, which has a text description. " if not charts else
+              f"The images are the cover and {charts} bar chart{'s' * (charts != 1)} of a chapter's passages by "
+              "perspective; each has a text description, and each chart's figures are also in a table. ")
     summary = (
         "Text with headings for every chapter and article, a table of contents, and notes that open from "
-        "their references and link back. The only image is the cover, which has a text description. "
+        f"their references and link back. {images}"
         "Meets WCAG 2.1 Level AA."
     )
     package.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})

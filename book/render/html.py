@@ -59,6 +59,12 @@ class Links:
         """A timeline event (back matter)."""
         return f"#{anchor}"
 
+    def chart(self, chapter) -> str:
+        """The URL of the chapter's balance chart: a `data:` URL, so that nothing outside the page is fetched."""
+        from book.render.chart import data_url
+
+        return data_url(chapter.balance)
+
     def page(self, anchor: str) -> int | None:
         """The printed page number where `anchor` landed (print only; None elsewhere)."""
         return self._pages.get(anchor)
@@ -134,6 +140,12 @@ def is_mention(part) -> bool:
     return isinstance(part, TermMention)
 
 
+def chart_alt(rows) -> str:
+    from book.render.chart import alt_text
+
+    return alt_text(rows)
+
+
 def is_passage_link(part) -> bool:
     return isinstance(part, PassageLink)
 
@@ -180,6 +192,7 @@ def environment() -> jinja2.Environment:
     env.tests["mention"] = is_mention
     env.tests["passage_link"] = is_passage_link
     env.globals["article_group"] = article_group
+    env.filters["chart_alt"] = chart_alt
     return env
 
 

@@ -285,6 +285,12 @@ class Book:
     large_print: bool = False  # the print edition set in large print
 
     @property
+    def teacher_note_count(self) -> int:
+        """How many notes for the teacher the book prints (questions' notes and chapters' teaching notes)."""
+        return sum(sum(1 for note in chapter.question_notes if note) + bool(chapter.teacher_notes)
+                   for chapter in self.chapters)
+
+    @property
     def edition_label(self) -> str:
         """"Edition 2", "Edition 2 · Teacher’s edition": what the cover and title page say this book is."""
         return self.edition.label + (" · Teacher’s edition" if self.teacher else "")
