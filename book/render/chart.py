@@ -11,11 +11,11 @@ from __future__ import annotations
 import base64
 import functools
 import io
+from pathlib import Path
 
-from book.render.html import ASSETS
 from book.render.model import BalanceRow
 
-FONT = ASSETS / "fonts" / "NotoSerif-Regular.ttf"
+FONT = Path(__file__).resolve().parent / "fonts" / "NotoSerif-Regular.ttf"
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 BAR = "#5b7083"
