@@ -29,8 +29,9 @@ KNOWN_SKIP = {"UA-14-001": "cannot get key '/is_integer' on object of type array
 def _copy_repository_book(into: Path) -> Path:
     root = into / "repository"
     root.mkdir()
-    for name in ("book.yaml", "glossary.yaml"):
-        shutil.copy2(REPOSITORY / name, root / name)
+    for name in ("book.yaml", "glossary.yaml", "timeline.yaml"):
+        if (REPOSITORY / name).is_file():
+            shutil.copy2(REPOSITORY / name, root / name)
     for name in ("chapters", "corpus", "editions"):
         shutil.copytree(REPOSITORY / name, root / name)
     return root
