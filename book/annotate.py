@@ -8,7 +8,7 @@ import html
 import re
 import unicodedata
 
-from book import editions
+from book import editions, i18n
 from book.citations import attribution, balance, book_balance, citation, dominance, sources, styled_entries
 from book.glossary import Linker, render_inline, render_markdown
 from book.models import PASSAGE_REF_RE
@@ -40,10 +40,12 @@ def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker 
     Notes for the teacher are in the book only with `teacher` (the teacher's edition).
     """
     linker = linker or Linker(project.glossary)
+    labels = labels_of(project.config.labels)
+    words = i18n.Words(project.config.language, labels)
     events = _event_anchors(project)
     styled = styled_entries(project)
     in_notes = styled if project.config.citation_style_notes else {}
-    chapters = tuple(_chapter(project, planned, number, linker, events, in_notes)
+    chapters = tuple(_chapter(project, planned, number, linker, events, in_notes, words)
                      for number, planned in enumerate(plan.chapters, 1))
     chapters = tuple(_with_notes(project, chapter, teacher) for chapter in chapters)
     quoted_in: dict[str, list[tuple[str, str, str]]] = {}
@@ -70,9 +72,15 @@ def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker 
         slug=slugify(config.title),
         attribution=attribution(project, [chapter.balance for chapter in chapters]),
         balance=book_balance(project),
+        labels=labels,
         timeline=_timeline(project, events, quoted_in),
         teacher=teacher,
     )
+
+
+def labels_of(labels: dict) -> tuple:
+    """book.yaml's `labels:` as the book model keeps them (a list of plural forms as a tuple)."""
+    return tuple(sorted((key, tuple(value) if isinstance(value, list) else value) for key, value in labels.items()))
 
 
 def slugify(title: str) -> str:
@@ -82,7 +90,7 @@ def slugify(title: str) -> str:
 
 
 def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Linker,
-             events: dict[str, list[tuple[str, dt.date]]], styled: dict[str, str]) -> ChapterView:
+             events: dict[str, list[tuple[str, dt.date]]], styled: dict[str, str], words: i18n.Words) -> ChapterView:
     linker.start_chapter(planned.slug)
     order: list[str] = []
     by_article: dict[str, list[int]] = {}
@@ -99,9 +107,9 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
     return ChapterView(
         slug=planned.slug,
         number=number,
-        title=planned.title,
+        title=words.gettext(planned.title) if planned.further else planned.title,
         anchor=f"chapter-{planned.slug}",
-        intro_html=render_markdown(planned.intro),
+        intro_html=render_markdown(words.gettext(planned.intro) if planned.further else planned.intro),
         groups=groups,
         questions=tuple(render_inline(question) for question in planned.questions),
         balance=rows,

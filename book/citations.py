@@ -6,11 +6,9 @@ import datetime as dt
 from collections import Counter
 
 from book.project import Article, Project
-from book.render.model import (Attribution, BalanceRow, Citation, Dominance, OutletSources, PerspectiveShare,
-                               SourceEntry)
+from book.render.model import (NO_OUTLET, NO_PERSPECTIVE, Attribution, BalanceRow, Citation, Dominance, OutletSources,
+                               PerspectiveShare, SourceEntry)
 
-NO_OUTLET = "outlet not named"
-NO_PERSPECTIVE = "perspective not stated"
 DOMINANT = 2 / 3  # a perspective supplying more than this share of a chapter's passages is pointed out
 
 
@@ -30,6 +28,7 @@ def citation(project: Project, article: Article, styled: str | None = None) -> C
         dateline=meta.dateline,
         url=meta.url,
         supplied=tuple((key, note) for key, note in meta.supplied.items() if meta.is_supplied(key)),
+        language=meta.language,
         styled=styled,
     )
 

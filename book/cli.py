@@ -11,14 +11,33 @@ import click
 from book.errors import BookError, Diagnostic
 
 
+def find_root(start: Path) -> Path | None:
+    """The nearest folder from `start` upwards that holds a book.yaml (as git finds its repository); None if none does."""
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        if (folder / "book.yaml").is_file():
+            return folder
+    return None
+
+
+def _discover(context, parameter, value: Path | None) -> Path:
+    """--project as given; without it, the project the current folder lies in ("." when none, to be refused)."""
+    if value is not None:
+        return value
+    found = find_root(Path.cwd())
+    if found is None or found == Path.cwd().absolute():
+        return Path(".")
+    return found
+
+
 def _project_option(command):
     return click.option(
         "--project",
         "project_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path("."),
-        show_default=True,
-        help="The book project folder.",
+        default=None,
+        callback=_discover,
+        help="The book project folder [default: the nearest folder, from here upwards, with a book.yaml].",
     )(command)
 
 
@@ -61,6 +80,23 @@ def _user_errors(command):
 @click.version_option(package_name="briefing-book")
 def main() -> None:
     """Turn a corpus of news articles into a briefing book (PDF and EPUB 3)."""
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default=None, help="The book's title [default: the folder's name].")
+@click.option("--force", is_flag=True, help="Also write into a folder that is not empty (never over an existing file).")
+@_user_errors
+def new(folder: Path, title: str | None, force: bool) -> None:
+    """Start a book project: a small sample book in FOLDER that checks and builds as it is."""
+    from book.scaffold import new_project
+
+    made = new_project(folder, title=title, force=force)
+    for path in made.written:
+        click.echo(f"wrote {path}")
+    for path in made.kept:
+        click.echo(f"kept {path} (already there)")
+    click.echo(f"started {folder}: `cd {folder}`, then `book check` and `book build` (or `book serve` to preview)")
 
 
 @main.command()
@@ -117,6 +153,25 @@ def build(formats: tuple[str, ...], handouts: bool, teacher: bool, large_print: 
                             large_print=large_print)
     for path in outputs:
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; only this machine can connect unless you name another.")
+@_project_option
+@_user_errors
+def serve(port: int, host: str, project_dir: Path) -> None:
+    """Build the web edition, serve it, and rebuild and reload open pages when a project file changes."""
+    from book.errors import ProjectError, not_a_project
+    from book.serve import serve as run_server
+
+    if not project_dir.is_dir():
+        raise ProjectError(f"{project_dir}: no such folder")
+    if not (project_dir / "book.yaml").is_file():  # a project with errors is served (and its errors shown)
+        raise ProjectError(not_a_project(project_dir))
+    run_server(project_dir, host=host, port=port, echo=lambda line: click.echo(line))
 
 
 @main.command()

@@ -57,6 +57,8 @@ def _meta(article: Article, without_supplied: bool = False) -> dict:
                 meta[key] = None
     elif not meta.get("supplied"):
         meta.pop("supplied", None)  # a manifest written before `supplied` existed did not hash it
+    if meta.get("language") is None:
+        meta.pop("language", None)  # nor `language`
     return meta
 
 

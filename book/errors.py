@@ -27,6 +27,12 @@ def plural(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' * (number != 1)}"
 
 
+def not_a_project(root) -> str:
+    """What a folder without book.yaml is told: how to start a project, and that `title:` alone is one."""
+    return (f"{root}: not a book project (no book.yaml here or in a folder above); "
+            "start one with `book new DIR`, or write a book.yaml with one line, e.g. `title: My briefing book`")
+
+
 class BookError(Exception):
     """A problem the user can fix; shown as `category: message`, never as a traceback."""
 

@@ -9,7 +9,7 @@ import os
 import stat
 from pathlib import Path
 
-from book.errors import ProjectError
+from book.errors import ProjectError, not_a_project
 
 
 def dist_folder(project_dir: Path, *parts: str) -> Path:
@@ -48,7 +48,7 @@ def project_lock(project_dir: Path):
         from book.project import load
 
         load(project_dir)  # raises the usual "no such folder" / "not a book project" error
-        raise ProjectError(f"{project_dir}: not a book project (no book.yaml)")
+        raise ProjectError(not_a_project(project_dir))
     path = dist_folder(project_dir) / ".lock"
     try:
         handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)

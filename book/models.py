@@ -44,6 +44,7 @@ class BookConfig(Strict):
     chapters: list[NonEmpty] | None = None
     citation_style: NonEmpty | None = None  # a CSL style for the list of sources: apa, mla, chicago-author-date, …
     citation_style_notes: bool = False  # the footnotes in that style too
+    labels: dict[str, Annotated[str, Field(min_length=1)] | list[NonEmpty]] = {}  # the book's own words overridden
 
 
 class Outlet(Strict):
@@ -74,6 +75,7 @@ class ArticleMeta(Strict):
     standfirst: str | None = None
     provenance: str | None = None
     supplied: dict[str, str | None] = {}
+    language: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")  # the source's, if not the book's
 
     @field_validator("date", mode="before")
     @classmethod

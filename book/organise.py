@@ -11,11 +11,12 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from book.models import Term
+from book.i18n import N_
 from book.project import Article, Chapter, Passage, Project
 
 FURTHER = "further"  # slug of the final "Further reporting" chapter
-FURTHER_TITLE = "Further reporting"
-FURTHER_INTRO = (
+FURTHER_TITLE = N_("Further reporting")  # English here; annotate gives the book its language's words
+FURTHER_INTRO = N_(
     "The sources in this chapter did not match any of the book's themes closely enough "
     "to be placed in a themed chapter. They are printed here in full so that every source "
     "in the collection can be read."

@@ -13,8 +13,9 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from book import i18n
 from book.crossrefs import Known, check_references, order_chapters
-from book.errors import Diagnostic, ProjectError, plural
+from book.errors import Diagnostic, ProjectError, not_a_project, plural
 from book.files import Located, line_of, load_yaml, read_bytes, read_text, split_front_matter, validate
 from book.models import ID_RE, ArticleMeta, BookConfig, ChapterSpec, Edition, Outlet, Term, TimelineEvent
 
@@ -140,7 +141,7 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
     if not root.is_dir():
         raise ProjectError(f"{root}: no such folder")
     if not (root / "book.yaml").is_file():
-        raise ProjectError(f"{root}: not a book project (no book.yaml)")
+        raise ProjectError(not_a_project(root))
     found: list[Located] = []
     config = _load_yaml_file(root, "book.yaml", BookConfig, found)
     outlets = _load_outlets(root, found)
@@ -158,6 +159,7 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
     )
     if config and config.model is not None:
         chapters = order_chapters(config, chapters, known)
+        _check_language(config)
         _check_citation_style(config)
     check_references(outlets, glossary, articles, chapters, known, timeline)
     diagnostics = sorted(d for where in found for d in where.diagnostics)
@@ -176,6 +178,16 @@ def load(root: Path, strict: bool = False, cache=None) -> Project:
         warnings=tuple(diagnostics),
         timeline=tuple(parsed.model for parsed in timeline),
     )
+
+
+def _check_language(config: _Parsed) -> None:
+    """book.yaml's language has a catalogue (else a warning: English words) and its labels are known messages."""
+    model = config.model
+    warning = i18n.catalogue_warning(model.language)
+    if warning:
+        config.where.warning(config.line("language"), warning)
+    for key, message in i18n.label_problems(model.language, model.labels):
+        config.where.error(config.line("labels", key), message)
 
 
 def _rel(root: Path, path: Path) -> str:

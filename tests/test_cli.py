@@ -12,6 +12,7 @@ import pikepdf
 from click.testing import CliRunner
 
 from book.cli import main
+from book.errors import not_a_project
 
 REPO = Path(__file__).resolve().parents[1]
 NEW_ARTICLE = """---
@@ -119,7 +120,7 @@ def test_add_refuses_a_folder_that_is_not_a_book(tmp_path):
     bare = tmp_path / "bare"
     bare.mkdir()
     result = run("add", "--project", str(bare), str(source))
-    assert_refused(result, f"cannot add: {bare}: not a book project (no book.yaml)")
+    assert_refused(result, f"cannot add: {not_a_project(bare)}")
     assert files(bare) == {}
 
 

@@ -171,7 +171,8 @@ def test_concurrent_releases_record_one_edition(project_copy):
     assert "nothing changed since edition 1" in refused and "Traceback" not in refused
     assert sorted(p.name for p in (project / "editions").iterdir()) == ["1.yaml"]
     assert sorted(p.name for p in (project / "dist").iterdir() if p.name not in (".lock", ".cache")) == [
-        "the-kessa-valley-dispute-edition-1.epub", "the-kessa-valley-dispute-edition-1.html",
+        "the-kessa-valley-dispute-edition-1", "the-kessa-valley-dispute-edition-1.epub",
+        "the-kessa-valley-dispute-edition-1.html",
         "the-kessa-valley-dispute-edition-1.pdf"]
 
 

@@ -194,4 +194,15 @@ def test_plain_pip_install_with_old_pip_gives_a_working_book_add(tmp_path):
     assert "Dam operator publishes flow figures" in text and "Harbour Gazette" in text, text
     assert "Traceback" not in page.stderr + page.stdout
 
+    # Installed once (as pipx or uv tool would, in a venv of its own), used in any folder: `book new` finds its
+    # sample files in the installed package, and the sample checks and builds its web edition (Pagefind's binary
+    # comes with pagefind-bin) from inside the project.
+    made = _run([venv / "bin" / "book", "new", "sample"], cwd=tmp_path, timeout=300)
+    assert made.returncode == 0, _explain(made)
+    checked = _run([venv / "bin" / "book", "check", "--strict"], cwd=tmp_path / "sample" / "chapters", timeout=300)
+    assert checked.returncode == 0, _explain(checked)
+    built = _run([venv / "bin" / "book", "build", "--html"], cwd=tmp_path / "sample" / "chapters", timeout=300)
+    assert built.returncode == 0, _explain(built)
+    assert (tmp_path / "sample" / "dist" / "sample-edition-1" / "pagefind" / "pagefind.js").is_file(), _explain(built)
+
     print(f"fresh venv with pip {OLD_PIP} + plain `pip install .`: {seconds:.0f} s")

@@ -183,7 +183,7 @@ def test_check_through_the_real_command_line_shows_no_traceback(project_copy):
 def test_missing_folder_and_non_project(tmp_path):
     assert "no such folder" in check(tmp_path / "nowhere").output
     result = check(tmp_path)
-    assert result.exit_code == 1 and "not a book project (no book.yaml)" in result.output
+    assert result.exit_code == 1 and "not a book project (no book.yaml here or in a folder above)" in result.output
 
 
 def test_broken_project_reports_all_its_defects_in_file_order():

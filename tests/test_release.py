@@ -80,7 +80,7 @@ def test_two_releases_say_what_each_edition_changed(project):
     assert first.exit_code == 0, first.output
     outputs = released(project, 1)
     assert [line.removeprefix("wrote ") for line in first.output.splitlines() if line.startswith("wrote ")] == [
-        str(project.resolve() / "editions/1.yaml"), *map(str, outputs.values())]
+        str(project.resolve() / "editions/1.yaml"), *map(str, outputs.values()), str(project.resolve() / f"dist/{STEM}1")]
     assert "released edition 1" in first.output
     pdf, epub, web = pdf_text(outputs["pdf"]), epub_texts(outputs["epub"]), web_section(outputs["html"], "whats-new")
     for whats_new in (pdf[pdf.rindex("What’s new in this edition"):], epub["whats-new.xhtml"], web):

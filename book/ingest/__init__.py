@@ -6,8 +6,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from book.errors import Diagnostic, IngestError
+from book.errors import Diagnostic, IngestError, not_a_project
 from book.files import Located, load_yaml, read_text
+from book.ingest import language
 from book.ingest.markdown import parse_markdown
 from book.ingest.records import Record, Source
 from book.ingest.report import print_report
@@ -58,12 +59,21 @@ def known_outlets(project_dir: Path) -> tuple[str, ...]:
     return tuple(str(name) for name in data) if isinstance(data, dict) else ()
 
 
+def book_language(project_dir: Path) -> str:
+    """book.yaml's language (English when it names none or cannot be read: book check says why)."""
+    where = Located("book.yaml", project_dir)
+    text = read_text(project_dir / "book.yaml", where)
+    data = load_yaml(text, where) if text else None
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.strip() else "en"
+
+
 def _corpus_folder(root: Path) -> Path:
     """`root`/corpus, after checking that `root` is a book project where corpus/ can be a folder."""
     if not root.is_dir():
         raise IngestError(f"{root}: no such folder")
     if not (root / "book.yaml").is_file():
-        raise IngestError(f"{root}: not a book project (no book.yaml)")
+        raise IngestError(not_a_project(root))
     corpus = root / "corpus"
     if corpus.exists() and not corpus.is_dir():
         raise IngestError(f"{corpus}: not a folder; corpus/ must be a folder that holds the articles")
@@ -97,6 +107,7 @@ def add_sources(project_dir: Path, sources: tuple[str, ...], dry_run: bool = Fal
         for warning in warnings:
             console.print(str(warning), markup=False, highlight=False)
         raise IngestError("no article with text found; nothing added")
+    language.mark(records, book_language(Path(project_dir)))
     planned = plan(records, corpus, dry_run)
     names = [item.record.outlet for item in planned if item.record.outlet and item.status in ("added", "would add (dry run)")]
     for warning in warnings:

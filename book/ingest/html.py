@@ -7,6 +7,7 @@ import trafilatura
 from lxml import etree
 
 from book.errors import IngestError
+from book.ingest import language
 from book.ingest import lines as L
 from book.ingest.dates import parse_iso
 from book.ingest.records import Block, Record, Source
@@ -48,6 +49,10 @@ def parse_page(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Reco
         url=_url(document.url) or (source.name if source.name.startswith(("http://", "https://")) else None),
         blocks=blocks,
     )
+    page_language = language.declared(source.text)
+    if page_language:
+        record.language = page_language
+        record.language_note = f"language {page_language} as the page declares it (<html lang>)"
     if not title:
         record.notes.append("no title in the page: the title is the file name; edit it")
     return [record]

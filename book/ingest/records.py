@@ -38,6 +38,8 @@ class Record:
     blocks: list[Block] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     markdown_body: str | None = None  # Markdown sources keep their body exactly as written
+    language: str | None = None  # the source's language when it is not the book's (BCP 47)
+    language_note: str | None = None  # how it was found, for the report
 
     def meta(self) -> dict:
         """The front matter, keys in the order of DESIGN §1."""
@@ -49,6 +51,7 @@ class Record:
             "dateline": self.dateline,
             "url": self.url,
             "standfirst": self.standfirst,
+            **({"language": self.language} if self.language else {}),
             "provenance": self.provenance,
         }
 

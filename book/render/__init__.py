@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from book import files, lock, progress
+from book import files, i18n, lock, progress
 from book.render import worker
 from book.render.model import Book
 
@@ -31,7 +31,8 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
         lock.dist_folder(project.root, "handouts")
     staging = Path(tempfile.mkdtemp(dir=dist, prefix=".staging-"))
     try:
-        staged = _stage_outputs(book, project, staging, formats, handouts, keep_html, parallel, large_print)
+        with i18n.using(book.words()):  # every output in the book's language (the EPUB worker forks inside)
+            staged = _stage_outputs(book, project, staging, formats, handouts, keep_html, parallel, large_print)
         return _commit(staging, staged, dist)
     except OSError as error:  # name the output, not the staging file it was being written to
         raise _named(error, staging, dist) from error
@@ -72,14 +73,29 @@ def _stage_outputs(book: Book, project, staging: Path, formats, handouts: bool, 
         with progress.stage("render HTML"):
             page = web_page(book)
         files.write_atomic(out, page)
-        written.append(out)
+        downloads = [path for path in written if path.suffix in (".pdf", ".epub") and path.parent == staging]
+        with progress.stage("web edition"):
+            site = _write_site(book, staging / book.stem, downloads)
+        written += [out, site]
     return written
 
 
+def _write_site(book: Book, folder: Path, downloads: list[Path]) -> Path:
+    from book.render.site import write_site
+
+    return write_site(book, folder, downloads)
+
+
 def _commit(staging: Path, staged: list[Path], dist: Path) -> list[Path]:
-    """The staged outputs renamed into dist/ (each rename atomic; all made before the first)."""
+    """The staged outputs renamed into dist/ (each rename atomic; all made before the first).
+
+    A folder (the web edition) takes the place of the one before it: the old one is moved into
+    the staging folder first, and goes with it.
+    """
     final = [dist / path.relative_to(staging) for path in staged]
     for source, target in zip(staged, final):
+        if source.is_dir() and target.is_dir() and not target.is_symlink():
+            os.replace(target, staging / f".replaced-{target.name}")
         os.replace(source, target)
     return final
 

@@ -13,9 +13,14 @@ import functools
 import io
 from pathlib import Path
 
-from book.render.model import BalanceRow
+from book import i18n
+from book.render.model import BalanceRow, perspective_text
 
-FONT = Path(__file__).resolve().parent / "fonts" / "NotoSerif-Regular.ttf"
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = FONTS / "NotoSerif-Regular.ttf"
+# Labels in other scripts fall back, glyph by glyph, to the package's script fonts (Matplotlib shapes Arabic).
+FALLBACK_FONTS = tuple(FONTS / f"{stem}-Regular.ttf"
+                       for stem in ("NotoSerifArmenian", "NotoSerifGeorgian", "NotoNaskhArabic", "NotoSerifHebrew"))
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 BAR = "#5b7083"
@@ -25,24 +30,31 @@ ROW_IN = 0.34
 
 def alt_text(rows: tuple[BalanceRow, ...]) -> str:
     """The chart in words: "Passages by perspective: Northland press 3, Southland government 1."."""
-    return "Passages by perspective: " + ", ".join(f"{row.perspective} {row.passages}" for row in rows) + "."
+    counts = ", ".join(f"{perspective_text(row.perspective)} {row.passages}" for row in rows)
+    return i18n.current().gettext("Passages by perspective: %(counts)s.") % {"counts": counts}
+
+
+def balance_svg(rows: tuple[BalanceRow, ...]) -> bytes:
+    """The rows as horizontal bars, most passages on top, each labelled with its count (in the book's words)."""
+    return _balance_svg(rows, i18n.current())
 
 
 @functools.lru_cache(maxsize=256)
-def balance_svg(rows: tuple[BalanceRow, ...]) -> bytes:
-    """The rows as horizontal bars, most passages on top, each labelled with its count."""
+def _balance_svg(rows: tuple[BalanceRow, ...], words: i18n.Words) -> bytes:
     import matplotlib
     from matplotlib import font_manager
     from matplotlib.figure import Figure
 
-    font_manager.fontManager.addfont(str(FONT))
-    family = font_manager.FontProperties(fname=str(FONT)).get_name()
+    family = []
+    for font in (FONT, *FALLBACK_FONTS):
+        font_manager.fontManager.addfont(str(font))
+        family.append(font_manager.FontProperties(fname=str(font)).get_name())
     settings = {"svg.fonttype": "path", "svg.hashsalt": "balance", "font.family": family, "font.size": 8.5,
                 "axes.edgecolor": "#888888", "xtick.color": "#444444", "ytick.color": "#222222"}
     with matplotlib.rc_context(settings):
         figure = Figure(figsize=(WIDTH_IN, 0.35 + ROW_IN * len(rows)), dpi=72)
         axes = figure.add_subplot()
-        names = [row.perspective for row in rows][::-1]
+        names = [perspective_text(row.perspective) for row in rows][::-1]
         counts = [row.passages for row in rows][::-1]
         bars = axes.barh(range(len(rows)), counts, color=BAR, height=0.62)
         axes.bar_label(bars, padding=3, fontsize=8.5)

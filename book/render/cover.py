@@ -20,7 +20,7 @@ BAND = 100  # rows of the cover deflated at a time
 
 
 @lru_cache(maxsize=None)
-def _coverage(path: Path) -> frozenset[int]:
+def coverage(path: Path) -> frozenset[int]:
     """The code points a font has glyphs for."""
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
@@ -41,8 +41,8 @@ def _font_for(text: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
     files = _font_files(bold)
     if not files:
         return ImageFont.load_default(size)
-    covering = next((f for f in files if wanted <= _coverage(f)), None)  # reads no more cmaps than it needs
-    best = covering or max(files, key=lambda f: (len(wanted & _coverage(f)), -files.index(f)))
+    covering = next((f for f in files if wanted <= coverage(f)), None)  # reads no more cmaps than it needs
+    best = covering or max(files, key=lambda f: (len(wanted & coverage(f)), -files.index(f)))
     return _font(best, size)
 
 
@@ -81,10 +81,12 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, size: int, bold: bool, width: int
         size -= 6
 
 
-def _draw_block(draw: ImageDraw.ImageDraw, lines: list[Line], size: int, top: int, fill) -> int:
-    """Draws centred lines from `top`; returns the y below them."""
+def _draw_block(draw: ImageDraw.ImageDraw, lines: list[Line], size: int, top: int, fill, direction: str = "ltr") -> int:
+    """Draws centred lines from `top` (words from the right in a right-to-left book); returns the y below them."""
     y = top
     for line in lines:
+        if direction == "rtl":
+            line = line[::-1]
         x = (SIZE[0] - _width(draw, line)) / 2
         space = draw.textlength(" ", font=line[0][1])
         for word, font in line:
@@ -94,20 +96,20 @@ def _draw_block(draw: ImageDraw.ImageDraw, lines: list[Line], size: int, top: in
     return y
 
 
-def cover_png(title: str, subtitle: str | None, edition_label: str) -> bytes:
+def cover_png(title: str, subtitle: str | None, edition_label: str, direction: str = "ltr") -> bytes:
     """The cover as PNG bytes: title, subtitle and edition on a plain field."""
     image = Image.new("RGB", SIZE, PAPER)
     draw = ImageDraw.Draw(image)
     width = SIZE[0] - 2 * MARGIN
     draw.rectangle((MARGIN, 520, SIZE[0] - MARGIN, 532), fill=ACCENT)
     title_lines, title_size = _fit(draw, title, 150, True, width, 4)
-    y = _draw_block(draw, title_lines, title_size, 600, INK)
+    y = _draw_block(draw, title_lines, title_size, 600, INK, direction)
     if subtitle:
         sub_lines, sub_size = _fit(draw, subtitle, 72, False, width, 5)
-        y = _draw_block(draw, sub_lines, sub_size, y + 80, INK)
+        y = _draw_block(draw, sub_lines, sub_size, y + 80, INK, direction)
     draw.rectangle((MARGIN, y + 60, SIZE[0] - MARGIN, y + 72), fill=ACCENT)
     label_lines, label_size = _fit(draw, edition_label, 60, False, width, 2)
-    _draw_block(draw, label_lines, label_size, SIZE[1] - MARGIN - 2 * label_size, ACCENT)
+    _draw_block(draw, label_lines, label_size, SIZE[1] - MARGIN - 2 * label_size, ACCENT, direction)
     return _png(image)
 
 

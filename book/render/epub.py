@@ -6,6 +6,7 @@ The recipe: render_documents → package → ebooklib writes a zip → fix_packa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -16,11 +17,12 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
+from book import i18n
 from book.clock import build_time
 from book.errors import RenderError
 from book.files import write_atomic
 from book.render.chart import balance_svg
-from book.render.cover import cover_png
+from book.render.cover import cover_png, coverage
 from book.render.fontsubset import family_names, subset_fonts, without_fonts
 from book.render.html import BACK_SECTIONS, Links, back_sections, environment
 from book.render.model import Book, TermMention
@@ -37,12 +39,17 @@ WRITER_OPTIONS = {
     "raise_exceptions": True,  # else write errors are swallowed
     "compresslevel": 0,  # ebooklib's zip is read back and recompressed by fix_package: no need to compress it twice
 }
+BASE_FONTS = ("NotoSerif-", "NotoSerifArmenian-")  # always embedded, as epub.css names them
+# Fonts for scripts Noto Serif lacks, embedded (with scripts.css naming them) only in a book whose text uses them.
+SCRIPT_FONTS = (("Book Serif Georgian", "NotoSerifGeorgian"), ("Book Naskh Arabic", "NotoNaskhArabic"),
+                ("Book Serif Hebrew", "NotoSerifHebrew"))
 
 
 def write_epub(book: Book, project, out_path: Path) -> Path:
     """dist/<book>.epub: the same inputs give the same bytes."""
-    documents = render_documents(book)
-    package = build_package(book, documents)
+    scripts = script_fonts(book)
+    documents = render_documents(book, extra_style=bool(scripts) or i18n.current().direction == "rtl")
+    package = build_package(book, documents, scripts)
     modified = modified_time(book)
     raw = io.BytesIO()
     epub.write_epub(raw, package, {**WRITER_OPTIONS, "mtime": modified})
@@ -125,7 +132,43 @@ class EpubLinks(Links):
         return self.chart_file(chapter.slug)  # an image of the package, beside the cover
 
 
-def render_documents(book: Book) -> list[Document]:
+def _characters(value, found: set[str]) -> None:
+    """Every character of every text in the book model (a tree of dataclasses, tuples and strings)."""
+    if isinstance(value, str):
+        found.update(value)
+    elif dataclasses.is_dataclass(value):
+        for item in dataclasses.fields(value):
+            _characters(getattr(value, item.name), found)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            _characters(item, found)
+
+
+def script_fonts(book: Book) -> tuple[tuple[str, str], ...]:
+    """(family, file stem) of the script fonts the book's text (its sources' and its own words) needs."""
+    found: set[str] = set()
+    _characters(book, found)
+    words = i18n.current()
+    for message, forms in i18n.messages().items():
+        found.update(words.gettext(message) if len(forms) == 1 else words.ngettext(forms[0], forms[1], 2))
+    missing = {ord(c) for c in found} - coverage(FONTS / "NotoSerif-Regular.ttf")
+    return tuple((family, stem) for family, stem in SCRIPT_FONTS if missing & coverage(FONTS / f"{stem}-Regular.ttf"))
+
+
+def scripts_css(scripts) -> bytes:
+    """The style sheet after epub.css: the script fonts used, and for a right-to-left book rtl.css."""
+    rules = [f'@font-face {{ font-family: "{family}"; font-weight: {weight.lower()}; src: url(../fonts/{stem}-{weight}.ttf); }}'
+             for family, stem in scripts for weight in ("Regular", "Bold")]
+    rules = [rule.replace("font-weight: regular", "font-weight: normal") for rule in rules]
+    families = ", ".join(f'"{family}"' for family, _ in scripts)
+    if scripts:
+        rules.append(f'html {{ font-family: "Book Serif", "Book Serif Armenian", {families}, serif; }}')
+    if i18n.current().direction == "rtl":
+        rules.append((HERE / "styles" / "rtl.css").read_text(encoding="utf-8"))
+    return ("\n".join(rules) + "\n").encode("utf-8")
+
+
+def render_documents(book: Book, extra_style: bool = False) -> list[Document]:
     """Cover, title page, colophon, contents, one file per chapter, what's new, glossary, sources."""
     env = environment()
     links = EpubLinks(book)
@@ -133,7 +176,7 @@ def render_documents(book: Book) -> list[Document]:
 
     def render(template: str, file_name: str, title: str, matter: str, **context) -> bytes:
         text = env.get_template(f"epub/{template}.xhtml").render(
-            book=book, links=links, glossary=glossary, page_title=title, matter=matter, **context
+            book=book, links=links, glossary=glossary, page_title=title, matter=matter, extra_style=extra_style, **context
         )
         data = text.encode("utf-8")
         try:
@@ -142,18 +185,21 @@ def render_documents(book: Book) -> list[Document]:
             raise RenderError(f"EPUB: {file_name} is not well-formed XHTML: {exc}") from exc
         return data
 
-    alt = f"Cover: {book.title}" + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition_label}."
+    _ = i18n.current().gettext
+    described = book.title + (f". {book.subtitle}" if book.subtitle else "") + f". {book.edition_label}."
+    alt = _("Cover: %(description)s") % {"description": described}
     present = dict(back_sections(book))
-    back = [section for section in BACK_SECTIONS if section[0] in present]
+    back = [(name, _(title), landmark) for name, title, landmark in BACK_SECTIONS if name in present]
     front = [
-        Document("cover.xhtml", "Cover", render("cover", "cover.xhtml", book.title, "cover", cover_alt=alt), False, "cover"),
-        Document("title.xhtml", "Title page", render("title", "title.xhtml", book.title, "frontmatter"), True, "titlepage"),
-        Document("colophon.xhtml", "About this edition", render("colophon", "colophon.xhtml", "About this edition", "frontmatter")),
+        Document("cover.xhtml", _("Cover"), render("cover", "cover.xhtml", book.title, "cover", cover_alt=alt), False, "cover"),
+        Document("title.xhtml", _("Title page"), render("title", "title.xhtml", book.title, "frontmatter"), True, "titlepage"),
+        Document("colophon.xhtml", _("About this edition"),
+                 render("colophon", "colophon.xhtml", _("About this edition"), "frontmatter")),
     ]
     chapters = [
         Document(
             links.chapter_file(chapter.slug),
-            f"{chapter.number}. {chapter.title}",
+            f"{i18n.current().number(chapter.number)}. {chapter.title}",
             render("chapter", links.chapter_file(chapter.slug), chapter.title, "bodymatter", chapter=chapter),
             True,
             "bodymatter" if chapter.number == 1 else None,
@@ -181,9 +227,10 @@ def _contents(book: Book, render, front, chapters, backmatter) -> Document:
         for d in front + chapters + backmatter
         if d.landmark
     ]
-    landmarks.insert(2, {"type": "toc", "href": "nav.xhtml#toc", "title": "Contents"})
-    xhtml = render("nav", "nav.xhtml", "Contents", "frontmatter", toc=entries, landmarks=landmarks)
-    return Document("nav.xhtml", "Contents", xhtml, True, None, ("nav",))
+    contents = i18n.current().gettext("Contents")
+    landmarks.insert(2, {"type": "toc", "href": "nav.xhtml#toc", "title": contents})
+    xhtml = render("nav", "nav.xhtml", contents, "frontmatter", toc=entries, landmarks=landmarks)
+    return Document("nav.xhtml", contents, xhtml, True, None, ("nav",))
 
 
 class _Document(epub.EpubHtml):
@@ -199,7 +246,7 @@ class _Document(epub.EpubHtml):
         return self.content
 
 
-def build_package(book: Book, documents: list[Document]) -> epub.EpubBook:
+def build_package(book: Book, documents: list[Document], scripts=()) -> epub.EpubBook:
     """The ebooklib book: metadata, manifest (each item once), spine and NCX."""
     package = epub.EpubBook()
     _metadata(package, book)
@@ -211,19 +258,25 @@ def build_package(book: Book, documents: list[Document]) -> epub.EpubBook:
         added.add(item.file_name)
         return package.add_item(item)
 
-    fonts = subset_fonts(sorted(FONTS.glob("*.[ot]tf")), _letters(documents))
+    wanted = BASE_FONTS + tuple(f"{stem}-" for _, stem in scripts)
+    chosen = [f for f in sorted(FONTS.glob("*.[ot]tf")) if f.name.startswith(wanted)]
+    chosen.sort(key=lambda f: not f.name.startswith(BASE_FONTS))  # the base family first: the others add to it
+    fonts = subset_fonts(chosen, _letters(documents))
     css = without_fonts(STYLESHEET.read_text(encoding="utf-8"), set(fonts))
     add(epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=css.encode("utf-8")))
+    if scripts or i18n.current().direction == "rtl":
+        add(epub.EpubItem(uid="style-scripts", file_name="styles/scripts.css", media_type="text/css", content=scripts_css(scripts)))
     for name, data in fonts.items():
         kind = "font/otf" if name.endswith(".otf") else "font/ttf"
         add(epub.EpubItem(uid="font-" + _id(name.rpartition(".")[0]), file_name=f"fonts/{name}", media_type=kind, content=data))
     licence = (FONTS / "OFL.txt").read_text(encoding="utf-8")
     licence = licence[licence.index("SIL OPEN FONT LICENSE"):]
     fonts_page = environment().get_template("epub/fonts.xhtml").render(
-        book=book, page_title="Fonts", matter="backmatter", families=family_names(fonts), licence=licence)
+        book=book, page_title="Fonts", matter="backmatter", families=family_names(fonts), licence=licence,
+        extra_style=bool(scripts) or i18n.current().direction == "rtl")
     cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")
     cover.media_type = "image/png"
-    cover.content = cover_png(book.title, book.subtitle, book.edition_label)
+    cover.content = cover_png(book.title, book.subtitle, book.edition_label, i18n.current().direction)
     add(cover)
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     for chapter in book.chapters:
@@ -245,6 +298,8 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
     package.set_identifier(book.identifier)
     package.set_title(book.title)
     package.set_language(book.language)
+    if i18n.current().direction == "rtl":  # the spine's page-progression-direction: pages turn right to left
+        package.set_direction("rtl")
     for number, editor in enumerate(book.editors, 1):
         package.add_author(editor, uid=f"editor-{number}")
         package.add_metadata(None, "meta", "edt", {"refines": f"#editor-{number}", "property": "role", "scheme": "marc:relators"})
@@ -262,15 +317,18 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
     for feature in ("tableOfContents", "structuralNavigation", "readingOrder", "alternativeText", "displayTransformability"):
         package.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     package.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
+    words = i18n.current()
     charts = sum(1 for chapter in book.chapters if chapter.balance)
-    images = ("The only image is the cover, which has a text description. " if not charts else
-              f"The images are the cover and {charts} bar chart{'s' * (charts != 1)} of a chapter's passages by "
-              "perspective; each has a text description, and each chart's figures are also in a table. ")
-    summary = (
+    images = (words.gettext("The only image is the cover, which has a text description.") if not charts else
+              words.ngettext("The images are the cover and %(num)s bar chart of a chapter's passages by perspective; "
+                             "each has a text description, and each chart's figures are also in a table.",
+                             "The images are the cover and %(num)s bar charts of a chapter's passages by perspective; "
+                             "each has a text description, and each chart's figures are also in a table.",
+                             charts) % {"num": charts})
+    summary = words.gettext(
         "Text with headings for every chapter and article, a table of contents, and notes that open from "
-        f"their references and link back. {images}"
-        "Meets WCAG 2.1 Level AA."
-    )
+        "their references and link back. %(images)s Meets WCAG 2.1 Level AA."
+    ) % {"images": images}
     package.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
     package.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {"property": "dcterms:conformsTo"})
 
@@ -320,4 +378,6 @@ def _opf_with_language(opf: bytes, language: str) -> bytes:
     """The package document with xml:lang (and dir-less default) on <package>: ebooklib writes none."""
     root = etree.fromstring(opf)
     root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    if i18n.direction(language) == "rtl":
+        root.set("dir", "rtl")
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

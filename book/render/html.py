@@ -13,9 +13,11 @@ import functools
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from book.render.model import Book, PassageLink, TermMention
+from book import i18n
+from book.i18n import N_
+from book.render.model import Book, PassageLink, TermMention, perspective_text
 
 ASSETS = Path(__file__).resolve().parent  # templates/, styles/, fonts/
 ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
@@ -110,11 +112,12 @@ def roman(number: int) -> str:
 
 
 # The back matter, in book order: (anchor, title, EPUB landmark type) — shared by every output.
+# Titles are the English messages: each output shows them through the book's catalogue (`_(title)`).
 BACK_SECTIONS = (
-    ("whats-new", "What’s new in this edition", None),
-    ("timeline", "Timeline", None),
-    ("glossary", "Glossary", "glossary"),
-    ("sources", "Sources", "bibliography"),
+    ("whats-new", N_("What’s new in this edition"), None),
+    ("timeline", N_("Timeline"), None),
+    ("glossary", N_("Glossary"), "glossary"),
+    ("sources", N_("Sources"), "bibliography"),
 )
 
 
@@ -124,16 +127,136 @@ def back_sections(book) -> tuple[tuple[str, str], ...]:
     return tuple((anchor, title) for anchor, title, _ in BACK_SECTIONS if not missing.get(anchor))
 
 
-# Fixed, not strftime('%B'): the machine's locale must not change the book's bytes.
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-
-
 def long_date(value: dt.date | None) -> str:
-    """"11 November 2020", language-neutral enough for a colophon; "n.d." when unknown."""
-    if value is None:
-        return "n.d."
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    """"11 November 2020" in the book's language (Babel's locale data, never the machine's); "n.d." when unknown."""
+    return i18n.current().date(value)
+
+
+# Words the book model carries as values, shown in the book's language.
+TERM_KINDS = {"place": N_("place"), "person": N_("person"), "organisation": N_("organisation"),
+              "agreement": N_("agreement"), "event": N_("event"), "weapon": N_("weapon"), "concept": N_("concept")}
+CHANGES = {"added": N_("added"), "text changed": N_("text changed"), "metadata changed": N_("metadata changed"),
+           "text and metadata changed": N_("text and metadata changed"), "changed": N_("changed"),
+           "removed": N_("removed")}
+
+
+def unknown(value: str) -> str:
+    """"outlet not named" and "perspective not stated" in the book's language; any other value as it is."""
+    return perspective_text(value)
+
+
+def term_kind(kind: str) -> str:
+    return i18n.current().gettext(TERM_KINDS[kind]) if kind in TERM_KINDS else kind
+
+
+def change(what: str) -> str:
+    return i18n.current().gettext(CHANGES[what]) if what in CHANGES else what
+
+
+def number(value) -> str:
+    """An integer in the book's locale; anything else (None, text) as it is."""
+    return i18n.current().number(value) if isinstance(value, int) else ("" if value is None else str(value))
+
+
+def country_counts(countries) -> list[str]:
+    """(country, sources) → "Armenia (3 sources)", "Turkey (1)": the first says what is counted."""
+    words = i18n.current()
+    shown = []
+    for country, count in countries:
+        counted = words.ngettext("%(num)s source", "%(num)s sources", count) % {"num": count} if not shown else count
+        shown.append(f"{country} ({counted})")
+    return shown
+
+
+def join_list(items) -> str:
+    return i18n.current().join(list(items))
+
+
+def quote(text: str) -> str:
+    return i18n.current().quote(str(text))
+
+
+def cite(title: str) -> Markup:
+    """A work's title as <cite> (HTML)."""
+    return Markup("<cite>%s</cite>") % title
+
+
+@jinja2.pass_context
+def lang_attrs(context, language: str | None) -> Markup:
+    """` lang="ru"` (and `xml:lang` in the EPUB's XHTML) for text in another language than the book's; else nothing."""
+    words = i18n.current()
+    if not language or language == words.language:
+        return Markup("")
+    direction = i18n.direction(language)
+    attrs = Markup(' lang="%s"') % language
+    if context["links"].output == "epub":
+        attrs += Markup(' xml:lang="%s"') % language
+    if direction != words.direction:  # a quotation in the other direction is laid out (and isolated) as its own
+        attrs += Markup(' dir="%s"') % direction
+    return attrs
+
+
+def bidi(text):
+    """In a right-to-left book, `text` isolated (FSI … PDI) so that a name, number or address in another
+    direction keeps its order inside the sentence around it; elsewhere `text` as it is.
+
+    Characters rather than `unicode-bidi: isolate`, which WeasyPrint 70 does not support.
+    """
+    if i18n.current().direction != "rtl" or text is None or text == "":
+        return text
+    if isinstance(text, Markup):
+        return Markup("\u2068") + text + Markup("\u2069")
+    return f"\u2068{text}\u2069"
+
+
+# The book's words, looked up when a template runs (one compiled template serves every language), with
+# Jinja's "newstyle" gettext behaviour: `%(name)s` filled from keyword arguments, escaped when autoescaping.
+@jinja2.pass_context
+def _gettext(context, message: str, **variables):
+    return _formatted(context, i18n.current().gettext(message), variables)
+
+
+@jinja2.pass_context
+def _ngettext(context, singular: str, plural: str, num: int, **variables):
+    return _formatted(context, i18n.current().ngettext(singular, plural, num), {"num": num, **variables})
+
+
+@jinja2.pass_context
+def _pgettext(context, message_context: str, message: str, **variables):
+    return _formatted(context, i18n.current().pgettext(message_context, message), variables)
+
+
+@jinja2.pass_context
+def _npgettext(context, message_context: str, singular: str, plural: str, num: int, **variables):
+    return _formatted(context, i18n.current().npgettext(message_context, singular, plural, num), {"num": num, **variables})
+
+
+def _formatted(context, text: str, variables: dict):
+    """The message with its placeholders filled; each value isolated in a right-to-left book (see `bidi`)."""
+    values = {name: bidi(value) for name, value in variables.items()}
+    if context.eval_ctx.autoescape:
+        return Markup(text) % values
+    return text % values
+
+
+def _per_book(function):
+    """`function` as a filter Jinja will not evaluate when it compiles a template.
+
+    Jinja folds a filter applied to a constant (`"outlet not named"|unknown`, `none|long_date`) into the
+    compiled template, in the language of the first book that compiled it; a filter that takes the context
+    is never folded.
+    """
+    @jinja2.pass_context
+    def filtered(context, value, *args, **kwargs):
+        return function(value, *args, **kwargs)
+
+    filtered.__name__ = function.__name__
+    return filtered
+
+
+def direction() -> str:
+    """"rtl" or "ltr": the direction of the book's language."""
+    return i18n.current().direction
 
 
 def is_mention(part) -> bool:
@@ -170,6 +293,8 @@ def article_group(context, group) -> Markup:
         return environment().get_template("parts/group.html").render(variables, group=group, note_number=note_number)
 
     kept_as = links.fingerprint() if kept_groups is not None else None
+    if kept_as is not None:  # the words around the source's own (dates, "n.d.", quotation marks) are the book's language's
+        kept_as = f"{kept_as} {i18n.current().key}"
     if kept_as is None:
         return Markup(render(group.note_number))
     return Markup(kept_groups.html(group, kept_as, render))
@@ -186,9 +311,18 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # the package's templates do not change during a build: no stat() per include
+        extensions=["jinja2.ext.i18n"],
     )
+    # The words of the book being rendered (i18n.current()), looked up when a template runs, so one compiled
+    # template serves every language.
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext,
+                       quote=quote, cite=cite, join_list=join_list, direction=direction)
     env.filters["roman"] = roman
-    env.filters["long_date"] = long_date
+    # Filters whose result depends on the book's language: never folded into a compiled template.
+    env.filters.update({name: _per_book(function) for name, function in (
+        ("bidi", bidi), ("long_date", long_date), ("unknown", unknown), ("term_kind", term_kind), ("change", change),
+        ("number", number), ("country_counts", country_counts))})
+    env.filters["lang_attrs"] = lang_attrs
     env.tests["mention"] = is_mention
     env.tests["passage_link"] = is_passage_link
     env.globals["article_group"] = article_group

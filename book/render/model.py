@@ -9,6 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from book import i18n
+from book.i18n import N_
+
+# What the model says where a source or outlets.yaml says nothing (English; each output shows them translated).
+NO_OUTLET = N_("outlet not named")
+NO_PERSPECTIVE = N_("perspective not stated")
+
+
+def perspective_text(value: str) -> str:
+    """"outlet not named" and "perspective not stated" in the book's language; any other perspective as it is."""
+    return i18n.current().gettext(value) if value in (NO_OUTLET, NO_PERSPECTIVE) else value
+
 
 @dataclass(frozen=True)
 class TermMention:
@@ -60,6 +72,7 @@ class Citation:
     dateline: str | None
     url: str | None
     supplied: tuple[tuple[str, str], ...] = ()  # (field, the editor's note): values the source does not print
+    language: str | None = None  # the source's language when its front matter gives one (BCP 47)
     styled: str | None = None  # the note in book.yaml's citation style (trusted HTML), when notes use it
 
     def note(self, field: str) -> str | None:
@@ -72,11 +85,11 @@ class Citation:
 
     @property
     def outlet_text(self) -> str:
-        return self._shown("outlet", self.outlet) if self.outlet else "outlet not named"
+        return self._shown("outlet", self.outlet) if self.outlet else i18n.current().gettext(NO_OUTLET)
 
     @property
     def date_text(self) -> str:
-        return self._shown("date", self.date.isoformat()) if self.date else "n.d."
+        return self._shown("date", self.date.isoformat()) if self.date else i18n.current().date(None)
 
     @property
     def author_text(self) -> str | None:
@@ -191,7 +204,9 @@ class EditionInfo:
 
     @property
     def label(self) -> str:
-        return f"Edition {self.number}" + (" (draft)" if self.draft else "")
+        words = i18n.current()
+        label = words.gettext("Edition %(number)s") % {"number": words.number(self.number)}
+        return words.gettext("%(edition)s (draft)") % {"edition": label} if self.draft else label
 
 
 @dataclass(frozen=True)
@@ -280,9 +295,14 @@ class Book:
     slug: str  # the book's name for files, e.g. "nagorno-karabakh-2020"
     attribution: Attribution | None = None  # None only for books made by hand (tests): nothing is said then
     balance: tuple[PerspectiveShare, ...] = ()  # the whole book by perspective, most passages first
+    labels: tuple[tuple[str, str | tuple[str, ...]], ...] = ()  # book.yaml's `labels:`, the project's own wording
     timeline: Timeline | None = None  # None: no timeline.yaml and no dated source
     teacher: bool = False  # the teacher's edition: notes for the teacher printed, marked on cover, title page, heads
     large_print: bool = False  # the print edition set in large print
+
+    def words(self) -> i18n.Words:
+        """The book's fixed words: its language's catalogue with the project's labels."""
+        return i18n.Words(self.language, self.labels)
 
     @property
     def teacher_note_count(self) -> int:
@@ -293,7 +313,7 @@ class Book:
     @property
     def edition_label(self) -> str:
         """"Edition 2", "Edition 2 · Teacher’s edition": what the cover and title page say this book is."""
-        return self.edition.label + (" · Teacher’s edition" if self.teacher else "")
+        return self.edition.label + (" · " + i18n.current().gettext("Teacher’s edition") if self.teacher else "")
 
     @property
     def stem(self) -> str:

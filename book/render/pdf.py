@@ -22,10 +22,11 @@ from urllib.parse import unquote, urlsplit
 
 import pydyf
 import weasyprint
+from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from book import files, progress
+from book import files, i18n, progress
 from book.clock import build_time, source_date_epoch
 from book.errors import RenderError
 from book.render import html, pdfjoin
@@ -124,6 +125,31 @@ def page_references_once():
         pydyf.PDF.page_references = original
 
 
+@contextlib.contextmanager
+def languages_tagged():
+    """Each structure element of an HTML element with a `lang` attribute carries it as /Lang (PDF 1.7, 14.9.2).
+
+    WeasyPrint 70 writes the document's language only; a passage quoted in another language than the book's
+    must say so to a screen reader. Its tag builder (pinned with WeasyPrint, see `check_weasyprint`) is
+    wrapped while a part is written, and restored after.
+    """
+    original = weasyprint_tags._build_box_tree
+
+    def build_box_tree(box, parent, pdf, *args):
+        element = getattr(box, "element", None)
+        lang = element.get("lang") if element is not None and getattr(box, "element_tag", None) not in ("html", "body") else None
+        for child in original(box, parent, pdf, *args):
+            if lang and child.get("P") == parent.reference and "Lang" not in child:
+                child["Lang"] = pydyf.String(lang)
+            yield child
+
+    weasyprint_tags._build_box_tree = build_box_tree
+    try:
+        yield
+    finally:
+        weasyprint_tags._build_box_tree = original
+
+
 @dataclass
 class PrintBuild:
     """One print rendering: its WeasyPrint state, what it was refused and what it warned."""
@@ -164,7 +190,7 @@ class PrintBuild:
         """One laid-out part as a tagged PDF, its links to other parts kept for `pdfjoin.join`."""
         pdfjoin.mark_cross_references(document)
         descriptions = link_descriptions(document)
-        with progress.stage("PDF write", total=len(document.pages), unit="pages"), page_references_once():
+        with progress.stage("PDF write", total=len(document.pages), unit="pages"), page_references_once(), languages_tagged():
             return pdfjoin.Part(document.write_pdf(pdf_identifier=_identifier(self.book), **OPTIONS), descriptions)
 
 
@@ -257,7 +283,7 @@ def build_handout(book: Book, chapter: ChapterView, project_root: Path, out_path
         source = typeset(html.render("print/handout.html", chapter=chapter, **run.context(html.HandoutLinks(chapter.slug))))
         document = run.layout(source)
         descriptions = link_descriptions(document)
-        with page_references_once():
+        with page_references_once(), languages_tagged():
             part = pdfjoin.Part(document.write_pdf(pdf_identifier=_identifier(book, chapter.slug), **OPTIONS), descriptions)
         data, _ = pdfjoin.join([part])
     files.write_atomic(out_path, data)
@@ -276,8 +302,23 @@ def _single_page_css(front_pages: int) -> str:
     return f"@page :nth({front_pages + 1}) {{ counter-reset: page 1 }}"
 
 
+# A right-to-left book starts on a left-hand page, its recto (WeasyPrint does so for an rtl root): the running
+# heads change sides, the chapter's title on the recto and the book's on the verso, the page numbers stay outside.
+# An address is laid out left to right in a box of its own: WeasyPrint lays each line out anew, so isolation
+# characters would not reach a continuation line (and EPUB style sheets may not set `direction`).
+RTL_PAGES = """
+@page :left { @top-left { content: string(chapter-title, first-except); } }
+@page :right { @top-right { content: string(book-title); } }
+.cite-url { display: inline-block; direction: ltr; }
+"""
+
+
 def _page_size(book: Book) -> str:
-    return f"@page {{ size: {book.page_size}; }}"
+    """The page size, and for a right-to-left book its mirrored pages and rtl.css."""
+    css = f"@page {{ size: {book.page_size}; }}"
+    if i18n.current().direction == "rtl":
+        css += RTL_PAGES + (html.ASSETS / "styles" / "rtl.css").read_text(encoding="utf-8")
+    return css
 
 
 def _w3c(date: dt.date) -> str:
