@@ -134,7 +134,7 @@ def test_links_are_described_in_words(built):
         assert links and all(re.search(r"[^\W\d_]", description) for description in descriptions)
         assert not any(str(annotation.Contents) == str(annotation.get("/Dest", "")) for annotation in links)
     chapter = built["book"].chapters[0]
-    assert any(re.fullmatch(rf"Chapter 1: {re.escape(chapter.title)}, page \d+", description) for description in descriptions)
+    assert any(re.fullmatch(rf"Chapter 1: {re.escape(chapter.title)}, p\. \d+", description) for description in descriptions)
     if built["book"].glossary:
         assert any(description.startswith("Glossary: ") for description in descriptions)
     assert any(description.startswith("Note 1: ") for description in descriptions)
