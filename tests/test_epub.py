@@ -250,7 +250,7 @@ def test_fonts_hold_only_the_letters_the_book_uses_and_the_licence_is_linked(bui
             assert {chr(code) for code in font.getBestCmap()} <= used, href
             assert "Open Font License" in (font["name"].getDebugName(13) or "")
     assert any("Armenian" in href for href in fonts) == armenian  # a script's font only where the book has its letters
-    css = built.files["EPUB/styles/epub.css"].decode("utf-8")
+    css = "".join(data.decode("utf-8") for name, data in built.files.items() if name.endswith(".css"))  # epub.css, scripts.css
     assert {href.removeprefix("fonts/") for href in fonts} == set(re.findall(r"url\(\.\./fonts/([^)]+)\)", css))
     colophon = built.tree("EPUB/colophon.xhtml")
     assert colophon.find(".//x:a[@href='fonts.xhtml']", NS) is not None

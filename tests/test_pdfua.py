@@ -14,6 +14,7 @@ import pytest
 
 from book.annotate import annotate
 from book.editions import current_edition
+from book.i18n import Words
 from book.organise import organise
 from book.pipeline import build
 from book.project import load
@@ -134,7 +135,11 @@ def test_links_are_described_in_words(built):
         assert links and all(re.search(r"[^\W\d_]", description) for description in descriptions)
         assert not any(str(annotation.Contents) == str(annotation.get("/Dest", "")) for annotation in links)
     chapter = built["book"].chapters[0]
-    assert any(re.fullmatch(rf"Chapter 1: {re.escape(chapter.title)}, p\. \d+", description) for description in descriptions)
+    words = Words(built["book"].language)  # the descriptions are in the book's language
+    chapter_one = re.escape(words.gettext("Chapter %(number)s") % {"number": 1})
+    page = re.escape(words.gettext("p. %(page)s") % {"page": "PAGE"}).replace("PAGE", r"\d+")
+    assert any(re.fullmatch(rf"{chapter_one}: {re.escape(chapter.title)}, {page}", description)
+               for description in descriptions), descriptions
     if built["book"].glossary:
         assert any(description.startswith("Glossary: ") for description in descriptions)
     assert any(description.startswith("Note 1: ") for description in descriptions)
