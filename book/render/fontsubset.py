@@ -81,7 +81,7 @@ def _subset(font: Path, characters: frozenset[str]) -> bytes:
     options.notdef_outline = True
     options.recalc_timestamp = False  # same bytes in every build
     options.drop_tables += ["DSIG"]
-    with TTFont(font) as loaded:
+    with TTFont(font, recalcTimestamp=False) as loaded:  # save() would stamp the time of the build into `head`
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=[ord(character) for character in sorted(characters)])
         subsetter.subset(loaded)
