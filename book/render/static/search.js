@@ -14,7 +14,8 @@ function say(message, values) {
 }
 
 function found(count, query) {
-  const message = WORDS.found[PLURAL.select(count)] || WORDS.found.other;
+  // Integers fall in the categories the page lists (Russian has no "other" for them); any form beats none.
+  const message = WORDS.found[PLURAL.select(count)] || WORDS.found.other || Object.values(WORDS.found).pop();
   return say(message, {num: count.toLocaleString(document.documentElement.lang), query});
 }
 
