@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
 import shutil
 import warnings
 import zipfile
@@ -163,8 +164,9 @@ def test_notes_pop_up_and_link_back(built):
     for name in built.chapter_files():
         root = built.tree(name)
         ids = {element.get("id"): element for element in root.iter() if element.get("id")}
-        for ref in root.iterfind(".//x:a[@epub:type='noteref']", NS):
-            assert ref.get("role") == "doc-noteref"
+        for ref in root.xpath(".//x:a[contains(concat(' ', @epub:type, ' '), ' noteref ')]", namespaces=NS):
+            # a glossary mention is announced as a glossary reference, a citation as a note reference
+            assert ref.get("role") == ("doc-glossref" if "term" in (ref.get("class") or "") else "doc-noteref")
             note = ids[ref.get("href").removeprefix("#")]
             assert note.tag == f"{{{XHTML}}}aside" and note.get(EPUB_TYPE) == "footnote"
             assert note.get("role") == "doc-footnote" and note.get("hidden") is None
@@ -177,6 +179,16 @@ def test_notes_pop_up_and_link_back(built):
     assert citations == sum(len(chapter.groups) for chapter in built.book.chapters) > 0
     assert terms == sum(1 for c in built.book.chapters for g in c.groups for p in g.passages
                         for part in p.parts if isinstance(part, TermMention)) > 0
+
+
+def test_source_lines_are_headings_under_the_chapter_heading(built):
+    for name, chapter in zip(built.chapter_files(), built.book.chapters):
+        root = built.tree(name)
+        headings = [(element.tag.rpartition("}")[2], element.get("class")) for element in root.iter()
+                    if re.fullmatch(r"h[1-6]", element.tag.rpartition("}")[2])]
+        assert headings[0] == ("h1", "chapter-title")
+        assert [level for level, kind in headings].count("h1") == 1
+        assert sum(kind == "source-line" and level == "h2" for level, kind in headings) == len(chapter.groups)
 
 
 def test_glossary_is_an_epub_glossary_with_names_side_by_side_and_uses(built):
@@ -216,6 +228,36 @@ def test_package_metadata(built):
     assert fonts and all(f"EPUB/{href}" in built.files for href in fonts)
     remote = [i for i in built.opf.iterfind(".//opf:item", NS) if "://" in i.get("href") or "remote-resources" in (i.get("properties") or "")]
     assert remote == []
+
+
+# `book build --epub` of tests/projects/minimal before the fonts were subset (whole Noto fonts, Armenian too)
+MINIMAL_EPUB_WITH_WHOLE_FONTS = 1_414_131
+
+
+def test_fonts_hold_only_the_letters_the_book_uses_and_the_licence_is_linked(built):
+    from fontTools.ttLib import TTFont
+
+    from book.render.fontsubset import ALWAYS
+
+    text = "".join("".join(etree.fromstring(data).itertext()) for data in built.documents().values())
+    used = set(text) | set(text.upper()) | set(text.lower()) | set(ALWAYS)
+    armenian = any("\u0530" <= character <= "\u058f" for character in text)
+    fonts = {href: built.files[f"EPUB/{href}"] for href in
+             (item.get("href") for item in built.opf.iterfind(".//opf:item[@media-type='font/ttf']", NS))}
+    assert fonts
+    for href, data in fonts.items():
+        with TTFont(io.BytesIO(data)) as font:
+            assert {chr(code) for code in font.getBestCmap()} <= used, href
+            assert "Open Font License" in (font["name"].getDebugName(13) or "")
+    assert any("Armenian" in href for href in fonts) == armenian  # a script's font only where the book has its letters
+    css = built.files["EPUB/styles/epub.css"].decode("utf-8")
+    assert {href.removeprefix("fonts/") for href in fonts} == set(re.findall(r"url\(\.\./fonts/([^)]+)\)", css))
+    colophon = built.tree("EPUB/colophon.xhtml")
+    assert colophon.find(".//x:a[@href='fonts.xhtml']", NS) is not None
+    licence = squash("".join(built.tree("EPUB/fonts.xhtml").itertext()))
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Noto Serif" in licence
+    if built.project.root.name == "minimal":
+        assert built.path.stat().st_size <= MINIMAL_EPUB_WITH_WHOLE_FONTS // 3
 
 
 def test_cover_is_a_valid_png_with_the_title_drawn(built):

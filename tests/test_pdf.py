@@ -124,7 +124,7 @@ def test_contents_page_numbers_are_where_chapters_start(minimal):
     pages = minimal["pages"]
     contents = next(text for text in pages if text.startswith("Contents"))
     for chapter, where in zip(minimal["book"].chapters, chapter_pages(minimal).values()):
-        listed = re.search(rf"{re.escape(chapter.title)}[ .]*\n?[ .]*(\d+)", contents)
+        listed = re.search(rf"{re.escape(chapter.title)}[ .]*\s*(\d+)", contents)  # the leader is drawn, not text
         assert listed, (chapter.title, contents)
         assert listed.group(1) == printed_number(pages[where.start])
         assert where.start % 2 == 0  # physical page where.start + 1 is odd: a right-hand page
@@ -357,6 +357,8 @@ def test_parts_join_into_one_structure_tree(minimal):
         for index, page in enumerate(document.pages):
             if "/StructParents" in page:
                 for mcid, element in enumerate(parents[int(page.StructParents)]):
+                    if element is None:  # a running head or folio: an artifact, outside the tree
+                        continue
                     kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
                     assert mcid in [kid for kid in kids if isinstance(kid, int)] and element.Pg.objgen == page.objgen, (index, mcid)
                     marked += 1
@@ -391,10 +393,10 @@ def test_parts_join_into_one_structure_tree(minimal):
 
 
 def test_join_resolves_links_between_parts_and_reports_missing_anchors():
-    def part(body: str) -> bytes:
+    def part(body: str) -> pdfjoin.Part:
         document = weasyprint.HTML(string=f'<html lang="en"><body>{body}</body></html>').render(**pdf.OPTIONS)
         pdfjoin.mark_cross_references(document)
-        return document.write_pdf(**pdf.OPTIONS)
+        return pdfjoin.Part(document.write_pdf(**pdf.OPTIONS))
 
     first = part('<h1 id="a">A</h1><p><a href="#b">to b</a> <a href="#a">to a</a> <a href="#nowhere">lost</a></p>')
     second = part('<h1 id="b">B</h1><p><a href="#a">back to a</a></p>')

@@ -51,16 +51,19 @@ def _stage_outputs(book: Book, project, staging: Path, formats, handouts: bool, 
         parallel = worker.can_fork()
     if "epub" in formats and wants_pdf and parallel:
         pending = worker.ForkedJob(_write_epub, book, project, epub_out)
+    anchors: dict[str, int] = {}  # printed page of each anchor, when this build lays out the PDF
     try:
         if wants_pdf:
             print_book = dataclasses.replace(book, large_print=True) if large_print else book
-            _write_pdfs(print_book, project, staging, formats, handouts, keep_html, written)
+            _write_pdfs(print_book, project, staging, formats, handouts, keep_html, written, anchors)
         if "epub" in formats:
             with progress.stage("EPUB"):
                 if pending is not None:
                     pending.result()
                 else:
                     _write_epub(book, project, epub_out)
+                if anchors:  # the PDF of this very build (large print or not): its page numbers go into the EPUB
+                    _add_page_list(print_book, epub_out, anchors)
             written.append(epub_out)
     finally:
         if pending is not None:
@@ -117,14 +120,15 @@ def _output_name(name: str) -> str:
     return name
 
 
-def _write_pdfs(book: Book, project, folder: Path, formats, handouts: bool, keep_html: bool, written: list[Path]) -> None:
+def _write_pdfs(book: Book, project, folder: Path, formats, handouts: bool, keep_html: bool, written: list[Path],
+                anchors: dict[str, int]) -> None:
     from book.render import pdf
 
     pdf.check_weasyprint()
     if "pdf" in formats:
         out = folder / f"{book.stem}.pdf"
         kept = folder / f"{book.stem}.print.html" if keep_html else None
-        _report(pdf.build_pdf(book, project.root, out, keep_html=kept), out)
+        _report(pdf.build_pdf(book, project.root, out, keep_html=kept, anchors=anchors), out)
         written += [out] + ([kept] if kept else [])
     if handouts:
         for chapter in book.chapters:
@@ -137,6 +141,15 @@ def _write_epub(book: Book, project, out: Path) -> None:
     from book.render.epub import write_epub
 
     write_epub(book, project, out)
+
+
+def _add_page_list(book: Book, out: Path, anchors: dict[str, int]) -> None:
+    """The EPUB at `out` rewritten with the print edition's page numbers (book/render/epubpages.py)."""
+    from book.render.epub import zip_entries
+    from book.render.epubpages import add_page_list
+
+    source = f"{book.title}, {book.edition.label}, print edition ({book.stem}.pdf, {book.page_size})"
+    files.write_atomic(out, add_page_list(out.read_bytes(), anchors, source, zip_entries))
 
 
 def web_page(book: Book) -> str:

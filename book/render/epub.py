@@ -23,6 +23,7 @@ from book.errors import RenderError
 from book.files import write_atomic
 from book.render.chart import balance_svg
 from book.render.cover import cover_png, coverage
+from book.render.fontsubset import family_names, subset_fonts, without_fonts
 from book.render.html import BACK_SECTIONS, Links, back_sections, environment
 from book.render.model import Book, TermMention
 
@@ -257,13 +258,22 @@ def build_package(book: Book, documents: list[Document], scripts=()) -> epub.Epu
         added.add(item.file_name)
         return package.add_item(item)
 
-    add(epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=STYLESHEET.read_bytes()))
+    wanted = BASE_FONTS + tuple(f"{stem}-" for _, stem in scripts)
+    chosen = [f for f in sorted(FONTS.glob("*.[ot]tf")) if f.name.startswith(wanted)]
+    chosen.sort(key=lambda f: not f.name.startswith(BASE_FONTS))  # the base family first: the others add to it
+    fonts = subset_fonts(chosen, _letters(documents))
+    css = without_fonts(STYLESHEET.read_text(encoding="utf-8"), set(fonts))
+    add(epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=css.encode("utf-8")))
     if scripts or i18n.current().direction == "rtl":
         add(epub.EpubItem(uid="style-scripts", file_name="styles/scripts.css", media_type="text/css", content=scripts_css(scripts)))
-    wanted = BASE_FONTS + tuple(f"{stem}-" for _, stem in scripts)
-    for font in sorted(f for f in FONTS.glob("*.[ot]tf") if f.name.startswith(wanted)):
-        kind = "font/otf" if font.suffix == ".otf" else "font/ttf"
-        add(epub.EpubItem(uid="font-" + _id(font.stem), file_name=f"fonts/{font.name}", media_type=kind, content=font.read_bytes()))
+    for name, data in fonts.items():
+        kind = "font/otf" if name.endswith(".otf") else "font/ttf"
+        add(epub.EpubItem(uid="font-" + _id(name.rpartition(".")[0]), file_name=f"fonts/{name}", media_type=kind, content=data))
+    licence = (FONTS / "OFL.txt").read_text(encoding="utf-8")
+    licence = licence[licence.index("SIL OPEN FONT LICENSE"):]
+    fonts_page = environment().get_template("epub/fonts.xhtml").render(
+        book=book, page_title="Fonts", matter="backmatter", families=family_names(fonts), licence=licence,
+        extra_style=bool(scripts) or i18n.current().direction == "rtl")
     cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")
     cover.media_type = "image/png"
     cover.content = cover_png(book.title, book.subtitle, book.edition_label, i18n.current().direction)
@@ -274,7 +284,8 @@ def build_package(book: Book, documents: list[Document], scripts=()) -> epub.Epu
             add(epub.EpubItem(uid="chart-" + _id(chapter.slug), file_name=EpubLinks.chart_file(chapter.slug),
                               media_type="image/svg+xml", content=balance_svg(chapter.balance)))
     items = [add(_Document(document)) for document in documents]
-    package.spine = items
+    licence_item = add(_Document(Document("fonts.xhtml", "Fonts", fonts_page.encode("utf-8"), False)))
+    package.spine = items + [(licence_item, "no")]  # out of the reading order, linked from the colophon
     package.toc = [epub.Link(d.file_name, d.title, "toc-" + _id(d.file_name)) for d in documents if d.in_toc]
     if not package.toc:
         raise RenderError("EPUB: the table of contents would be empty")
@@ -322,6 +333,12 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
     package.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {"property": "dcterms:conformsTo"})
 
 
+def _letters(documents: list[Document]) -> str:
+    """Every character the book's documents show, in either case (a style may capitalise)."""
+    text = "".join("".join(etree.fromstring(document.xhtml).itertext()) for document in documents)
+    return text + text.upper() + text.lower()
+
+
 def _id(text: str) -> str:
     """An XML id made from a file name."""
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
@@ -334,6 +351,11 @@ def fix_package(data: bytes, language: str) -> bytes:
     if len(entries) != len(set(entries)) or "mimetype" not in entries:
         raise RenderError("EPUB: ebooklib wrote a broken zip")
     entries[OPF] = _opf_with_language(entries[OPF], language)
+    return zip_entries(entries)
+
+
+def zip_entries(entries: dict[str, bytes]) -> bytes:
+    """The EPUB's zip: fixed timestamps and order, `mimetype` first and stored."""
     order = ["mimetype", "META-INF/container.xml", OPF] + sorted(n for n in entries if n not in {"mimetype", "META-INF/container.xml", OPF})
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:

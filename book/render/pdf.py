@@ -31,6 +31,7 @@ from book.clock import build_time, source_date_epoch
 from book.errors import RenderError
 from book.render import html, pdfjoin
 from book.render.model import Book, ChapterView
+from book.render.typeset import typeset
 
 OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "uncompressed_pdf": False}
 LOGGER = logging.getLogger("book.render")
@@ -182,14 +183,36 @@ class PrintBuild:
         """One part of the book laid out (a weasyprint Document), its pages numbered from `first_page`."""
         page_css = f"@page :first {{ counter-reset: page {first_page} }}" if first_page is not None else ""
         with progress.stage("render HTML"):
-            source = html.render("print/part.html", part=name, **self.context(links, page_css), **extra)
+            source = typeset(html.render("print/part.html", part=name, **self.context(links, page_css), **extra))
         return self.layout(source)
 
-    def write(self, document) -> bytes:
+    def write(self, document) -> pdfjoin.Part:
         """One laid-out part as a tagged PDF, its links to other parts kept for `pdfjoin.join`."""
         pdfjoin.mark_cross_references(document)
+        descriptions = link_descriptions(document)
         with progress.stage("PDF write", total=len(document.pages), unit="pages"), page_references_once(), languages_tagged():
-            return document.write_pdf(pdf_identifier=_identifier(self.book), **OPTIONS)
+            return pdfjoin.Part(document.write_pdf(pdf_identifier=_identifier(self.book), **OPTIONS), descriptions)
+
+
+def link_descriptions(document) -> tuple[tuple[str, ...], ...]:
+    """Each page's links described in words, in the order WeasyPrint writes their annotations."""
+    return tuple(tuple(describe_link(target, box) for kind, target, _, box in page.links if kind in ("internal", "external"))
+                 for page in document.pages)
+
+
+def describe_link(target: str, box) -> str:
+    """A link in words (a link's PDF/UA description): its label, or what it leads to and its text."""
+    element = box.element
+    label = element.get("aria-label") if element is not None else None
+    if label:
+        return " ".join(label.split())
+    text = " ".join("".join(element.itertext()).split()) if element is not None else ""
+    anchor = target.removeprefix(pdfjoin.XREF).lstrip("#")
+    if anchor.startswith("term-"):
+        return f"Glossary: {text}"
+    if text.isdigit():
+        return f"Page {text}"
+    return text or anchor
 
 
 def anchor_pages(pages, first_number: int) -> dict[str, int]:
@@ -201,8 +224,12 @@ def anchor_pages(pages, first_number: int) -> dict[str, int]:
     return found
 
 
-def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | None = None) -> list[str]:
+def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | None = None,
+              anchors: dict[str, int] | None = None) -> list[str]:
     """Write the print edition to `out_path` (atomically); returns WeasyPrint's warnings.
+
+    `anchors`, when given, receives the printed page of every anchor of the body and
+    back matter, in the order they were laid out (for the EPUB's page list).
 
     Each chapter is laid out and written on its own, numbered from where the one before
     ended (a blank left-hand page when it ended on a right-hand one), so that the pages
@@ -211,7 +238,7 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
     """
     run = PrintBuild(book, Path(project_root))
     with captured_warnings() as warnings, source_date(book):
-        body: list[bytes | pdfjoin.Blank] = []
+        body: list[pdfjoin.Part | pdfjoin.Blank] = []
         pages: dict[str, int] = {}
         number = 1
         for chapter in book.chapters:
@@ -235,11 +262,13 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
         front = [run.write(document)] + ([pdfjoin.BLANK] if front_count % 2 else [])  # the body opens on a right-hand page
         del document
         with progress.stage("PDF join"):
-            data, missing = pdfjoin.join(front + body + [back])
+            data, missing = pdfjoin.join(front + body + [back], front_pages=front_count + front_count % 2)
             files.write_atomic(out_path, data)
         warnings += [f"No anchor #{anchor} for internal URI reference" for anchor in missing]
+        if anchors is not None:
+            anchors.update(pages)
         if keep_html is not None:
-            single = html.render("print/single.html", **run.context(links, _single_page_css(front_count + front_count % 2)))
+            single = typeset(html.render("print/single.html", **run.context(links, _single_page_css(front_count + front_count % 2))))
             files.write_atomic(keep_html, single)
     run.warnings = _located(warnings, run.fetcher.refused)
     return run.warnings
@@ -251,9 +280,12 @@ def build_handout(book: Book, chapter: ChapterView, project_root: Path, out_path
     chapter = dataclasses.replace(chapter, question_notes=(), teacher_notes=None)
     run = PrintBuild(book, Path(project_root))
     with captured_warnings() as warnings, source_date(book):
-        source = html.render("print/handout.html", chapter=chapter, **run.context(html.HandoutLinks(chapter.slug)))
+        source = typeset(html.render("print/handout.html", chapter=chapter, **run.context(html.HandoutLinks(chapter.slug))))
+        document = run.layout(source)
+        descriptions = link_descriptions(document)
         with page_references_once(), languages_tagged():
-            data = run.layout(source).write_pdf(pdf_identifier=_identifier(book, chapter.slug), **OPTIONS)
+            part = pdfjoin.Part(document.write_pdf(pdf_identifier=_identifier(book, chapter.slug), **OPTIONS), descriptions)
+        data, _ = pdfjoin.join([part])
     files.write_atomic(out_path, data)
     return _located(warnings, run.fetcher.refused)
 

@@ -9,7 +9,9 @@ document its catalog (language, XMP metadata, viewer preferences, document info)
 - Links across parts: WeasyPrint drops a link whose anchor is not in the document it
   writes, so `mark_cross_references` turns such links into `book-xref:` URIs before a
   part is written, and `join` turns them back into named destinations, exactly as
-  WeasyPrint writes an internal link (`/Dest (anchor)`, `/Contents (anchor)`).
+  WeasyPrint writes an internal link (`/Dest (anchor)`); every link's `/Contents` is
+  the description in words the part came with.
+- The structure tree, once joined, is repaired for PDF/UA-1 (book/render/pdftags.py).
 - Structure tree: one /Document element whose children are every part's children, in
   order; each part's parent-tree keys (pages' /StructParents, annotations'
   /StructParent) are shifted past the keys of the parts before it.
@@ -28,6 +30,8 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from book.render import pdftags
+
 LOGGER = logging.getLogger("book.render")
 XREF = "book-xref:"
 
@@ -41,6 +45,14 @@ def mark_cross_references(document) -> None:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One part as WeasyPrint wrote it, and the words describing each page's links (in WeasyPrint's order)."""
+
+    pdf: bytes
+    link_descriptions: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
 class Blank:
     """An empty page (no content, no running head, no number), the size of the page before it."""
 
@@ -48,18 +60,27 @@ class Blank:
 BLANK = Blank()
 
 
-def join(parts: list[bytes | Blank]) -> tuple[bytes, list[str]]:
-    """The parts (PDF bytes, or BLANK) as one PDF; returns it and the links whose anchor no part holds."""
+def join(parts: list[Part | Blank], front_pages: int | None = None) -> tuple[bytes, list[str]]:
+    """The parts (or BLANK) as one PDF/UA-1 document; returns it and the links whose anchor no part holds.
+
+    `front_pages`: how many pages are numbered in roman (the page labels); None writes no page labels.
+    """
     if not parts or isinstance(parts[0], Blank):
         raise ValueError("the first part must be a PDF")
-    pdf = pikepdf.open(io.BytesIO(parts[0]))
+    pdf = pikepdf.open(io.BytesIO(parts[0].pdf))
     joined = _Joined(pdf)
+    _describe(pdf, 0, parts[0])
     for part in parts[1:]:
         if isinstance(part, Blank):
             joined.blank_page()
         else:
-            joined.append(pikepdf.open(io.BytesIO(part)))
+            start = len(pdf.pages)
+            joined.append(pikepdf.open(io.BytesIO(part.pdf)))
+            _describe(pdf, start, part)
     missing = joined.finish()
+    pdftags.repair(pdf)
+    if front_pages is not None:
+        pdftags.page_labels(pdf, front_pages)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue(), missing
@@ -162,8 +183,6 @@ class _Joined:
                     missing.append(target)
                 del annotation["/A"]
                 annotation.Dest = String(target)
-                if "/Contents" in annotation:
-                    annotation.Contents = String(target)
         root = self.pdf.Root.StructTreeRoot
         root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=Array(self.nums)))
         root.ParentTreeNextKey = self.next_key
@@ -175,6 +194,11 @@ class _Joined:
         with self.pdf.open_outline() as outline:
             outline.root[:] = self.outline
         return list(dict.fromkeys(missing))
+
+
+def _describe(pdf: pikepdf.Pdf, start: int, part: Part) -> None:
+    for index, descriptions in enumerate(part.link_descriptions):
+        pdftags.describe_links(pdf.pages[start + index], descriptions)
 
 
 def _font_names(font):
