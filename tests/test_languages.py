@@ -3,9 +3,12 @@ projects (tests/projects/), an English book quoting a Russian source, labels and
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pikepdf
@@ -15,6 +18,7 @@ from lxml import etree
 
 from book.cli import main
 from tests.epubtools import ace, epubcheck
+from tests.webtools import chromium, static_server
 
 PROJECTS = Path(__file__).parent / "projects"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -99,6 +103,90 @@ def test_a_german_book_prints_no_english_fixed_word(built):
     assert ">Inhalt<" in nav and ">Orientierungspunkte<" in nav and ">Titelseite<" in nav and "Landmarks" not in nav
     opf = files["EPUB/content.opf"].decode()
     assert "Erfüllt WCAG 2.1 Stufe AA." in opf and "Meets WCAG" not in opf
+
+
+# The web edition's own fixed words (issue 18's pages, pop-ups and search), none of which its German pages may say.
+WEB_ENGLISH = ("Skip to the text", "Search the book", "Search", "Download this edition", "Contents", "Chapter 1",
+               "Named differently by different sources", "used by", "Glossary entry", "Chapters", "Words to find", "Searching needs JavaScript", "Print edition", "E-book", "Searching", "Nothing found",
+               "found for", "Search failed", "Close")
+WEB_GERMAN = ("Zum Text springen", "Im Buch suchen", "Suchen", "Diese Ausgabe herunterladen", "Inhalt", "Kapitel 1",
+              "In den Quellen unterschiedlich benannt:", "(verwendet von Quellen aus Nordland)", "Glossareintrag: Kessa",
+              "Suchbegriffe für die Kapitel und das Glossar", "Die Suche braucht JavaScript", "Druckausgabe (PDF)",
+              "E-Book (EPUB 3)", "Suche läuft", "Nichts gefunden für „%(query)s“.", "Textstellen für „%(query)s“ gefunden.",
+              "Die Suche ist fehlgeschlagen", "Schließen")
+
+
+class _Words(HTMLParser):
+    """What a page says to its reader: its text (the search page's JSON of messages included) and its labels."""
+
+    LABELS = ("aria-label", "data-label", "data-close", "title", "alt", "placeholder")
+
+    def __init__(self):
+        super().__init__()
+        self.said: list[str] = []
+        self.in_json = False
+
+    def handle_starttag(self, tag, attrs):
+        self.said += [value for name, value in attrs if name in self.LABELS and value]
+        self.in_json = tag == "script" and ("type", "application/json") in attrs
+
+    def handle_endtag(self, tag):
+        self.in_json = False
+
+    def handle_data(self, data):
+        if self.in_json:  # the messages search.js shows, JSON-escaped
+            words = json.loads(data)
+            self.said += [text for value in words.values()
+                          for text in (value.values() if isinstance(value, dict) else [value])]
+        elif data.strip():
+            self.said.append(data.strip())
+
+
+def site_words(site: Path) -> dict[str, list[str]]:
+    found = {}
+    for page in sorted(site.glob("*.html")):
+        parser = _Words()
+        parser.feed(page.read_text(encoding="utf-8"))
+        found[page.name] = parser.said
+    return found
+
+
+def test_a_german_web_edition_says_none_of_its_fixed_words_in_english(built):
+    site = output(built("german"), "")
+    pages = site_words(site)
+    assert {"index.html", "search.html", "glossary.html"} <= set(pages) and any(n.startswith("chapter-") for n in pages)
+    said = "\n".join(text for texts in pages.values() for text in texts)
+    assert "Kessa" in said and "Glossareintrag: Kessa" in said  # the chapter pages carry the glossary pop-ups
+    for word in WEB_ENGLISH:
+        assert word not in said, word
+    labels = {text for texts in pages.values() for text in texts}
+    assert "Book" not in labels and "Buch" in labels  # the site navigation's label ("E-Book (EPUB 3)" is German too)
+    for word in WEB_GERMAN:
+        assert word in said, word
+    search = (site / "search.html").read_text(encoding="utf-8")
+    words = json.loads(search.split('<script type="application/json" id="search-words">')[1].split("</script>")[0])
+    assert words["found"] == {"one": "%(num)s Textstelle für „%(query)s“ gefunden.",
+                              "other": "%(num)s Textstellen für „%(query)s“ gefunden."}
+
+
+def test_a_german_web_edition_searches_and_opens_its_pop_ups_in_german(built):
+    """The words the scripts show (search status, pop-up labels) are the page's German ones, in a real browser."""
+    site = output(built("german"), "")
+    chapter = next(site.glob("chapter-*.html")).name
+    with static_server(site) as url, chromium() as browser:
+        page = browser.new_page()
+        page.goto(url + "search.html?q=Kessa")
+        status = page.locator(".search-status")
+        status.filter(has_text="gefunden").wait_for()
+        assert re.fullmatch(r"\d+ Textstellen? für „Kessa“ gefunden\.", status.inner_text()), status.inner_text()
+        page.goto(url + "search.html?q=Zzyzxwv")
+        status.filter(has_text="Nichts").wait_for()
+        assert status.inner_text() == "Nichts gefunden für „Zzyzxwv“."
+        page.goto(url + chapter)
+        page.locator("a.term").first.click()
+        dialog = page.get_by_role("dialog")
+        assert dialog.get_attribute("aria-label").startswith("Glossareintrag: ")
+        assert page.get_by_role("button", name="Schließen").is_visible()
 
 
 def test_a_russian_book_dates_in_russian(built):

@@ -136,7 +136,7 @@ def test_a_glossary_popup_shows_a_contested_name_with_who_uses_it(page, site):
     page.goto(site + "chapter-borders.html")
     term = page.locator('a.term[href="glossary.html#term-port-vell"]').first
     term.click()
-    popup = page.get_by_role("dialog", name="Glossary: Port Vell")
+    popup = page.get_by_role("dialog", name="Glossary entry: Port Vell")
     popup.wait_for()
     text = popup.inner_text()
     assert "Port Vell (used by Eastland sources)" in text and "Vellhaven (used by Westland sources)" in text

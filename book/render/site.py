@@ -19,8 +19,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from book import files
+from babel.numbers import format_decimal
+
+from book import files, i18n
 from book.errors import RenderError
+from book.i18n import N_
 from book.render import html
 from book.render.model import Book, ChapterView
 
@@ -95,8 +98,8 @@ def write_site(book: Book, folder: Path, downloads: list[Path]) -> Path:
                       {"chapter": chapter, "popups": _mentioned(book, chapter), **neighbours}))
     for anchor, title in html.back_sections(book):
         pages.append((f"{anchor}.html", "web/back.html", {"section": anchor, "section_title": title}))
-    pages.append(("search.html", "web/search.html", {}))
-    nav = (("index.html", "Contents"), *((f"{a}.html", t) for a, t in html.back_sections(book)))
+    pages.append(("search.html", "web/search.html", {"search_words": search_words(i18n.current())}))
+    nav = (("index.html", N_("Contents")), *((f"{a}.html", t) for a, t in html.back_sections(book)))
     for name, template, context in pages:
         page = html.render(template, book=book, links=links, meta=html.metadata(book), nav=nav, page=name, **context)
         files.write_atomic(folder / name, page)
@@ -138,14 +141,31 @@ def _offer(path: Path, folder: Path) -> Download:
         os.link(path, target)
     except OSError:
         shutil.copyfile(path, target)
-    label = {".pdf": "Print edition (PDF)", ".epub": "E-book (EPUB 3)"}.get(path.suffix, path.name)
+    label = {".pdf": N_("Print edition (PDF)"), ".epub": N_("E-book (EPUB 3)")}.get(path.suffix, path.name)
     if path.stem.endswith("-large-print"):
-        label = "Large-print edition (PDF)"
+        label = N_("Large-print edition (PDF)")
     return Download(path.name, label, _size(target.stat().st_size))
 
 
 def _size(count: int) -> str:
-    """"2.4 MB", "310 kB": the size a download link shows."""
+    """"2.4 MB", "310 kB": the size a download link shows, its number written the book's language's way."""
+    locale = i18n.current().locale
     if count >= 1_000_000:
-        return f"{count / 1_000_000:.1f} MB"
-    return f"{max(1, round(count / 1000))} kB"
+        return f"{format_decimal(round(count / 1_000_000, 1), format='0.0', locale=locale)} MB"
+    return f"{format_decimal(max(1, round(count / 1000)), locale=locale)} kB"
+
+
+def search_words(words: i18n.Words) -> dict:
+    """The search page's messages for static/search.js, in the book's language (the script itself has no words).
+
+    A count's message is given once per CLDR plural category of the language ("one", "few", "other" …), as the
+    browser's Intl.PluralRules names the category of a count; each form is the catalogue's for a count of that category.
+    """
+    found = {}
+    for count in range(1000):  # a sample of every category integers fall in
+        found.setdefault(words.locale.plural_form(count),
+                         words.ngettext("%(num)s passage found for “%(query)s”.",
+                                        "%(num)s passages found for “%(query)s”.", count))
+    return {"searching": words.gettext("Searching…"), "found": found,
+            "none": words.gettext("Nothing found for “%(query)s”."),
+            "failed": words.gettext("Search failed: %(error)s")}

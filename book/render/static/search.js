@@ -5,6 +5,20 @@ const form = document.querySelector(".search-page-form");
 const input = document.getElementById("search-q");
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
+// The page's words, in the book's language (search.html carries them; this script has none of its own).
+const WORDS = JSON.parse(document.getElementById("search-words").textContent);
+const PLURAL = new Intl.PluralRules(document.documentElement.lang);
+
+function say(message, values) {
+  return message.replace(/%\((\w+)\)s/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+function found(count, query) {
+  // Integers fall in the categories the page lists (Russian has no "other" for them); any form beats none.
+  const message = WORDS.found[PLURAL.select(count)] || WORDS.found.other || Object.values(WORDS.found).pop();
+  return say(message, {num: count.toLocaleString(document.documentElement.lang), query});
+}
+
 const PASSAGE_ELEMENTS = new Set(["div", "dt"]);  // passages (div id="<article>-<n>") and glossary entries (dt)
 
 function snippet(words, at) {
@@ -46,7 +60,7 @@ async function run(query) {
     status.textContent = "";
     return;
   }
-  status.textContent = "Searching…";
+  status.textContent = WORDS.searching;
   const pagefind = await import("../pagefind/pagefind.js");
   const search = await pagefind.search(query);
   const pages = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
@@ -66,13 +80,13 @@ async function run(query) {
       count += 1;
     }
   }
-  status.textContent = count ? `${count} ${count === 1 ? "passage" : "passages"} found for “${query}”.` : `Nothing found for “${query}”.`;
+  status.textContent = count ? found(count, query) : say(WORDS.none, {query});
 }
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   const query = input.value;
   history.replaceState(null, "", "?q=" + encodeURIComponent(query));
-  run(query).catch((error) => { status.textContent = "Search failed: " + error.message; });
+  run(query).catch((error) => { status.textContent = say(WORDS.failed, {error: error.message}); });
 });
-run(new URLSearchParams(location.search).get("q") || "").catch((error) => { status.textContent = "Search failed: " + error.message; });
+run(new URLSearchParams(location.search).get("q") || "").catch((error) => { status.textContent = say(WORDS.failed, {error: error.message}); });

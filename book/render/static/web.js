@@ -19,13 +19,13 @@
     const popup = document.createElement("div");
     popup.className = "popup";
     popup.setAttribute("role", "dialog");
-    popup.setAttribute("aria-label", "Glossary: " + template.content.querySelector(".popup-term strong").textContent);
+    popup.setAttribute("aria-label", template.dataset.label);  // the words come from the page, in the book's language
     popup.tabIndex = -1;
     popup.appendChild(template.content.cloneNode(true));
     const button = document.createElement("button");
     button.type = "button";
     button.className = "popup-close";
-    button.setAttribute("aria-label", "Close");
+    button.setAttribute("aria-label", template.dataset.close);
     button.textContent = "×";
     button.addEventListener("click", () => close(true));
     popup.prepend(button);
