@@ -8,6 +8,7 @@ Markdown → text function.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -112,7 +113,8 @@ def test_every_paragraph_of_a_generated_digest_is_kept_word_for_word(spec):
 @given(st.lists(ODD_LINE, max_size=30).map("\n".join))
 def test_any_text_is_added_or_refused_cleanly_and_no_word_is_invented(text):
     code, output, found = _run(text.encode("utf-8"))
-    assert not _stored_words(found) - _words(text)
+    # a text that is an HTML document is read as a page: its words are those between the tags ('<HTML\n>0' holds '0')
+    assert not _stored_words(found) - (_words(text) | _words(re.sub(r"<[^>]*>", " ", text)))
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
