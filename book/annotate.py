@@ -225,7 +225,7 @@ def _timeline(project: Project, events, quoted_in: dict[str, list[tuple[str, str
         TimelineEvent(f"timeline-{article.id}", article.meta.date, f"<cite>{html.escape(article.meta.title)}</cite>",
                       (TimelineReport(quoted_in[article.id][0][2], citation(project, article)),))
         for article in dated)
-    return Timeline(views, of_sources=True, undated=len(project.articles) - len(dated))
+    return Timeline(views, of_sources=True, undated=sum(1 for article in project.articles if article.meta.date is None))
 
 
 def _with_notes(project: Project, chapter: ChapterView, teacher: bool) -> ChapterView:
