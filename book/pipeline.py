@@ -20,7 +20,7 @@ def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, ke
     PDF (and handouts) in large print.
 
     With `cache`, what did not change since the last build (parsed files, passage scores,
-    glossary links, the HTML of article groups) is read from dist/.cache/ instead of
+    glossary links, the HTML of article groups, the PDF's laid-out parts) is read from dist/.cache/ instead of
     being worked out again.
     """
     from book.render import write_outputs
@@ -30,7 +30,7 @@ def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, ke
         project, book = prepare(project_dir, strict=strict, cache=cache, teacher=teacher)
         with rendering(project_dir, cache):
             return write_outputs(book, project, formats=formats, handouts=handouts, keep_html=keep_html,
-                                 large_print=large_print)
+                                 large_print=large_print, cache=cache)
 
 
 def rendering(project_dir: Path, cache: bool = True):

@@ -17,7 +17,8 @@ LOGGER = logging.getLogger("book.render")
 
 
 def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts: bool = False,
-                  keep_html: bool = False, parallel: bool | None = None, large_print: bool = False) -> list[Path]:
+                  keep_html: bool = False, parallel: bool | None = None, large_print: bool = False,
+                  cache: bool = False) -> list[Path]:
     """Every requested output of `book` in `<project>/dist/`; returns the files written.
 
     All outputs are made in a staging folder inside dist/ and moved into place together
@@ -25,6 +26,7 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
     WeasyPrint's warnings come back as ours, through the `book.render` logger. When the
     PDF and the EPUB are both wanted and there is a second core, the EPUB is made in a
     worker process while this one lays out the PDF (`parallel=False` never does that).
+    With `cache`, the PDF's parts laid out by an earlier build are reused (dist/.cache/parts/).
     """
     dist = lock.dist_folder(project.root)
     if handouts:
@@ -32,7 +34,7 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
     staging = Path(tempfile.mkdtemp(dir=dist, prefix=".staging-"))
     try:
         with i18n.using(book.words()):  # every output in the book's language (the EPUB worker forks inside)
-            staged = _stage_outputs(book, project, staging, formats, handouts, keep_html, parallel, large_print)
+            staged = _stage_outputs(book, project, staging, formats, handouts, keep_html, parallel, large_print, cache)
         return _commit(staging, staged, dist)
     except OSError as error:  # name the output, not the staging file it was being written to
         raise _named(error, staging, dist) from error
@@ -41,7 +43,7 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
 
 
 def _stage_outputs(book: Book, project, staging: Path, formats, handouts: bool, keep_html: bool,
-                   parallel: bool | None, large_print: bool = False) -> list[Path]:
+                   parallel: bool | None, large_print: bool = False, cache: bool = False) -> list[Path]:
     """Every output written into `staging` (same names as in dist/); returns them in the order made."""
     written: list[Path] = []
     epub_out = staging / f"{book.stem}.epub"
@@ -55,7 +57,7 @@ def _stage_outputs(book: Book, project, staging: Path, formats, handouts: bool, 
     try:
         if wants_pdf:
             print_book = dataclasses.replace(book, large_print=True) if large_print else book
-            _write_pdfs(print_book, project, staging, formats, handouts, keep_html, written, anchors)
+            _write_pdfs(print_book, project, staging, formats, handouts, keep_html, written, anchors, cache)
         if "epub" in formats:
             with progress.stage("EPUB"):
                 if pending is not None:
@@ -121,14 +123,14 @@ def _output_name(name: str) -> str:
 
 
 def _write_pdfs(book: Book, project, folder: Path, formats, handouts: bool, keep_html: bool, written: list[Path],
-                anchors: dict[str, int]) -> None:
+                anchors: dict[str, int], cache: bool = False) -> None:
     from book.render import pdf
 
     pdf.check_weasyprint()
     if "pdf" in formats:
         out = folder / f"{book.stem}.pdf"
         kept = folder / f"{book.stem}.print.html" if keep_html else None
-        _report(pdf.build_pdf(book, project.root, out, keep_html=kept, anchors=anchors), out)
+        _report(pdf.build_pdf(book, project.root, out, keep_html=kept, anchors=anchors, cache=cache), out)
         written += [out] + ([kept] if kept else [])
     if handouts:
         for chapter in book.chapters:

@@ -29,11 +29,18 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from book import files, i18n, progress
 from book.clock import build_time, source_date_epoch
 from book.errors import RenderError
-from book.render import html, pdfjoin
+from book.render import html, partcache, pdfjoin
 from book.render.model import Book, ChapterView
 from book.render.typeset import typeset
 
 OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "uncompressed_pdf": False}
+UNTAGGED = {"uncompressed_pdf": False}  # the folio layer: drawn as a pagination artifact, it has no structure of its own
+# A chapter is laid out without its folios, so its pages do not depend on the page it starts on (it opens on a
+# right-hand page wherever it starts): the folios are laid out on their own and drawn on its pages when joined.
+NO_FOLIOS = "@page :left { @bottom-left { content: none } } @page :right { @bottom-right { content: none } }"
+FOLIOS_ONLY = ("@page :left { @top-left { content: none } @top-right { content: none } }"
+               " @page :right { @top-left { content: none } @top-right { content: none } }"
+               " .folio-page { break-before: page } .folio-page:first-child { break-before: auto }")
 LOGGER = logging.getLogger("book.render")
 
 
@@ -48,6 +55,7 @@ class LocalFetcher(URLFetcher):
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         self.roots = tuple(Path(root).resolve() for root in roots)
         self.refused: list[str] = []
+        self.read: list[Path] = []  # every file served, in order (a kept part lists the project's among them)
 
     def fetch(self, url, headers=None):
         scheme = url.partition(":")[0].lower()
@@ -57,6 +65,7 @@ class LocalFetcher(URLFetcher):
             parts = urlsplit(url)
             path = Path(unquote(parts.path)).resolve()
             if parts.netloc in ("", "localhost") and any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+                self.read.append(path)
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
         self.refused.append(url)
@@ -173,25 +182,41 @@ class PrintBuild:
             **extra,
         }
 
-    def layout(self, source: str):
+    def layout(self, source: str, options: dict = OPTIONS):
         """The HTML laid out into pages (a weasyprint Document)."""
         with progress.stage("PDF layout", unit="pages"), progress.weasyprint_pages():
             document = weasyprint.HTML(string=source, base_url=self.project_root.as_uri() + "/", url_fetcher=self.fetcher)
-            return document.render(font_config=self.fonts, **OPTIONS)
+            return document.render(font_config=self.fonts, **options)
 
-    def part(self, name: str, links: html.Links, first_page: int | None = None, **extra):
-        """One part of the book laid out (a weasyprint Document), its pages numbered from `first_page`."""
-        page_css = f"@page :first {{ counter-reset: page {first_page} }}" if first_page is not None else ""
+    def part(self, name: str, links: html.Links, parts: partcache.PartCache | None = None, page_css: str = "",
+             options: dict = OPTIONS, **extra) -> partcache.Laid:
+        """One part of the book laid out and written, or read back from `parts` if its HTML and all it depends on are unchanged."""
         with progress.stage("render HTML"):
             source = typeset(html.render("print/part.html", part=name, **self.context(links, page_css), **extra))
-        return self.layout(source)
+        entry = None
+        if parts is not None:
+            entry = partcache.part_key(source, self.project_root.as_uri(), _identifier(self.book).decode(), repr(sorted(options.items())))
+            laid = parts.get(entry)
+            if laid is not None:  # what its layout warned of is reported again
+                self.warnings.extend(laid.warnings)
+                self.fetcher.refused.extend(laid.refused)
+                return laid
+        warned, refused, read = len(self.warnings), len(self.fetcher.refused), len(self.fetcher.read)
+        document = self.layout(source, options)
+        anchors = tuple(tuple(page.anchors) for page in document.pages)
+        laid = partcache.Laid(self.write(document, options), anchors, tuple(self.warnings[warned:]),
+                              tuple(self.fetcher.refused[refused:]),
+                              partcache.read_files(self.fetcher.read[read:], self.project_root, html.ASSETS))
+        if parts is not None:
+            parts.put(entry, laid)
+        return laid
 
-    def write(self, document) -> pdfjoin.Part:
+    def write(self, document, options: dict = OPTIONS) -> pdfjoin.Part:
         """One laid-out part as a tagged PDF, its links to other parts kept for `pdfjoin.join`."""
         pdfjoin.mark_cross_references(document)
         descriptions = link_descriptions(document)
         with progress.stage("PDF write", total=len(document.pages), unit="pages"), page_references_once(), languages_tagged():
-            return pdfjoin.Part(document.write_pdf(pdf_identifier=_identifier(self.book), **OPTIONS), descriptions)
+            return pdfjoin.Part(document.write_pdf(pdf_identifier=_identifier(self.book), **options), descriptions)
 
 
 def link_descriptions(document) -> tuple[tuple[str, ...], ...]:
@@ -215,60 +240,73 @@ def describe_link(target: str, box) -> str:
     return text or anchor
 
 
-def anchor_pages(pages, first_number: int) -> dict[str, int]:
-    """Anchor id → printed page number, for pages numbered from `first_number`."""
+def anchor_pages(pages: tuple[tuple[str, ...], ...], first_number: int) -> dict[str, int]:
+    """Anchor id → printed page number, for pages (each page's anchors) numbered from `first_number`."""
     found: dict[str, int] = {}
-    for index, page in enumerate(pages):
-        for anchor in page.anchors:
+    for index, anchors in enumerate(pages):
+        for anchor in anchors:
             found.setdefault(anchor, first_number + index)
     return found
 
 
 def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | None = None,
-              anchors: dict[str, int] | None = None) -> list[str]:
+              anchors: dict[str, int] | None = None, cache: bool = False) -> list[str]:
     """Write the print edition to `out_path` (atomically); returns WeasyPrint's warnings.
 
     `anchors`, when given, receives the printed page of every anchor of the body and
     back matter, in the order they were laid out (for the EPUB's page list).
 
-    Each chapter is laid out and written on its own, numbered from where the one before
-    ended (a blank left-hand page when it ended on a right-hand one), so that the pages
-    of one chapter only are in memory at a time; then the back matter with the page
-    numbers of every anchor, the front matter with the contents, and the parts joined.
+    Each chapter is laid out and written on its own, without folios, so that the pages
+    of one chapter only are in memory at a time and its part does not depend on the
+    page it starts on; it opens on a right-hand page (a blank left-hand page when the
+    one before ended on a right-hand one). Then the body's folios on their own, the
+    back matter with the page numbers of every anchor, the front matter with the
+    contents, and the parts joined, the folios drawn on the body's pages. With `cache`,
+    a part whose HTML and all it depends on did not change is read from dist/.cache/parts/.
     """
     run = PrintBuild(book, Path(project_root))
+    parts = partcache.PartCache(run.project_root) if cache else None
     with captured_warnings() as warnings, source_date(book):
+        run.warnings = warnings
         body: list[pdfjoin.Part | pdfjoin.Blank] = []
         pages: dict[str, int] = {}
+        folioed: list[int] = []  # the body's pages that carry a folio (every page of a chapter)
         number = 1
         for chapter in book.chapters:
             if number % 2 == 0:  # every chapter opens on a right-hand page
                 body.append(pdfjoin.BLANK)
                 number += 1
-            document = run.part("chapter", html.Links("pdf"), number, chapter=chapter)
-            pages.update(anchor_pages(document.pages, number))
-            number += len(document.pages)
-            body.append(run.write(document))
-            del document  # its pages are no longer needed: the next chapter's take their memory
+            laid = run.part("chapter", html.Links("pdf"), parts, NO_FOLIOS, chapter=chapter)
+            pages.update(anchor_pages(laid.anchors, number))
+            folioed += range(number, number + laid.page_count)
+            number += laid.page_count
+            body.append(laid.part)
+        folios = run.part("folios", html.Links("pdf"), parts, FOLIOS_ONLY, UNTAGGED, count=number - 1) if folioed else None
+        if folios is not None and folios.page_count != number - 1:
+            raise RenderError(f"the folio layer has {folios.page_count} pages for a body of {number - 1}")
         if number % 2 == 0:  # the back matter opens on a right-hand page
             body.append(pdfjoin.BLANK)
             number += 1
-        document = run.part("back", html.Links("pdf", pages), number)
-        pages.update(anchor_pages(document.pages, number))
-        back = run.write(document)
+        laid = run.part("back", html.Links("pdf", pages), parts, f"@page :first {{ counter-reset: page {number} }}")
+        pages.update(anchor_pages(laid.anchors, number))
+        back = laid.part
         links = html.Links("pdf", pages)
-        document = run.part("front", links)
-        front_count = len(document.pages)
-        front = [run.write(document)] + ([pdfjoin.BLANK] if front_count % 2 else [])  # the body opens on a right-hand page
-        del document
+        laid = run.part("front", links, parts)
+        front_count = len(laid.anchors)
+        front_pages = front_count + front_count % 2
+        front = [laid.part] + ([pdfjoin.BLANK] if front_count % 2 else [])  # the body opens on a right-hand page
+        del laid
+        placed = pdfjoin.Folios(folios.part.pdf, tuple((front_pages + page - 1, page - 1) for page in folioed)) if folios else None
         with progress.stage("PDF join"):
-            data, missing = pdfjoin.join(front + body + [back], front_pages=front_count + front_count % 2)
+            data, missing = pdfjoin.join(front + body + [back], front_pages=front_pages, folios=placed)
             files.write_atomic(out_path, data)
+        if parts is not None:
+            parts.prune()
         warnings += [f"No anchor #{anchor} for internal URI reference" for anchor in missing]
         if anchors is not None:
             anchors.update(pages)
         if keep_html is not None:
-            single = typeset(html.render("print/single.html", **run.context(links, _single_page_css(front_count + front_count % 2))))
+            single = typeset(html.render("print/single.html", **run.context(links, _single_page_css(front_pages))))
             files.write_atomic(keep_html, single)
     run.warnings = _located(warnings, run.fetcher.refused)
     return run.warnings

@@ -60,10 +60,19 @@ class Blank:
 BLANK = Blank()
 
 
-def join(parts: list[Part | Blank], front_pages: int | None = None) -> tuple[bytes, list[str]]:
+@dataclass(frozen=True)
+class Folios:
+    """Folios laid out on their own (an untagged PDF), and where each goes: (page of the joined PDF, page of `pdf`)."""
+
+    pdf: bytes
+    placements: tuple[tuple[int, int], ...]
+
+
+def join(parts: list[Part | Blank], front_pages: int | None = None, folios: Folios | None = None) -> tuple[bytes, list[str]]:
     """The parts (or BLANK) as one PDF/UA-1 document; returns it and the links whose anchor no part holds.
 
     `front_pages`: how many pages are numbered in roman (the page labels); None writes no page labels.
+    `folios`: page numbers drawn on the pages they belong to, each a pagination artifact.
     """
     if not parts or isinstance(parts[0], Blank):
         raise ValueError("the first part must be a PDF")
@@ -81,6 +90,8 @@ def join(parts: list[Part | Blank], front_pages: int | None = None) -> tuple[byt
     pdftags.repair(pdf)
     if front_pages is not None:
         pdftags.page_labels(pdf, front_pages)
+    if folios is not None:
+        _draw_folios(pdf, folios)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue(), missing
@@ -196,6 +207,37 @@ class _Joined:
         return list(dict.fromkeys(missing))
 
 
+def _draw_folios(pdf: pikepdf.Pdf, folios: Folios) -> None:
+    """Each folio page drawn over its page of `pdf`, as a form XObject marked as a pagination artifact (a footer).
+
+    The page's own content is wrapped in q … Q, so the folio is drawn in the page's
+    default coordinates; both extra content streams are one object shared by every page.
+    """
+    layer = pikepdf.open(io.BytesIO(folios.pdf))
+    retagged: set = set()
+    for page in layer.pages:
+        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+            if font.objgen not in retagged and "/BaseFont" in font:  # subsets of their own: a tag of their own
+                retagged.add(font.objgen)
+                for named, key in _font_names(font):
+                    tag, plus, rest = str(named[key]).lstrip("/").partition("+")
+                    if plus and len(tag) == 6:
+                        named[key] = Name("/" + _tag(tag, "folios") + "+" + rest)
+    before = pdf.make_stream(b"q\n")
+    after = pdf.make_stream(b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n/BookFolio Do\nEMC\n")
+    forms = {}
+    for target, source in folios.placements:
+        if source not in forms:
+            forms[source] = pdf.copy_foreign(layer.pages[source].as_form_xobject())
+        page = pdf.pages[target].obj
+        resources = Dictionary(dict(page.get("/Resources", Dictionary()).items()))
+        resources.XObject = Dictionary({**dict(resources.get("/XObject", Dictionary()).items()), "/BookFolio": forms[source]})
+        page.Resources = resources
+        contents = page.get("/Contents")
+        contents = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
+        page.Contents = Array([before, *contents, after])
+
+
 def _describe(pdf: pikepdf.Pdf, start: int, part: Part) -> None:
     for index, descriptions in enumerate(part.link_descriptions):
         pdftags.describe_links(pdf.pages[start + index], descriptions)
@@ -212,7 +254,7 @@ def _font_names(font):
         yield font.FontDescriptor, "/FontName"
 
 
-def _tag(tag: str, part: int) -> str:
+def _tag(tag: str, part: int | str) -> str:
     """A subset tag of six capital letters, the same for the same font and part in every build."""
     digest = hashlib.sha256(f"{tag}:{part}".encode("ascii")).digest()
     return "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
