@@ -37,6 +37,7 @@ OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "uncompressed_pdf": Fals
 UNTAGGED = {"uncompressed_pdf": False}  # the folio layer: drawn as a pagination artifact, it has no structure of its own
 # A chapter is laid out without its folios, so its pages do not depend on the page it starts on (it opens on a
 # right-hand page wherever it starts): the folios are laid out on their own and drawn on its pages when joined.
+FOLIO_LAYER = 64  # pages of folios laid out together (even: each layer starts on a right-hand page, as page 1 does)
 NO_FOLIOS = "@page :left { @bottom-left { content: none } } @page :right { @bottom-right { content: none } }"
 FOLIOS_ONLY = ("@page :left { @top-left { content: none } @top-right { content: none } }"
                " @page :right { @top-left { content: none } @top-right { content: none } }"
@@ -211,6 +212,23 @@ class PrintBuild:
             parts.put(entry, laid)
         return laid
 
+    def folios(self, numbers: list[int], parts: partcache.PartCache | None) -> pdfjoin.Folios:
+        """The folios of the body's pages `numbers`, laid out in layers of FOLIO_LAYER pages (from page 1, 1 + FOLIO_LAYER …).
+
+        A layer depends only on its first number and page count: when the body grows, only its last layer is laid out again.
+        """
+        last = max(numbers, default=0)
+        layers = []
+        for start in range(1, last + 1, FOLIO_LAYER):
+            count = min(FOLIO_LAYER, last - start + 1)
+            laid = self.part("folios", html.Links("pdf"), parts, FOLIOS_ONLY + f" @page :first {{ counter-reset: page {start} }}",
+                             UNTAGGED, count=count)
+            if laid.page_count != count:
+                raise RenderError(f"the folios of pages {start}–{start + count - 1} were laid out on {laid.page_count} pages")
+            layers.append(laid.part.pdf)
+        return pdfjoin.Folios(tuple(layers), tuple((number - 1, (number - 1) // FOLIO_LAYER, (number - 1) % FOLIO_LAYER)
+                                                   for number in numbers))
+
     def write(self, document, options: dict = OPTIONS) -> pdfjoin.Part:
         """One laid-out part as a tagged PDF, its links to other parts kept for `pdfjoin.join`."""
         pdfjoin.mark_cross_references(document)
@@ -281,9 +299,7 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
             folioed += range(number, number + laid.page_count)
             number += laid.page_count
             body.append(laid.part)
-        folios = run.part("folios", html.Links("pdf"), parts, FOLIOS_ONLY, UNTAGGED, count=number - 1) if folioed else None
-        if folios is not None and folios.page_count != number - 1:
-            raise RenderError(f"the folio layer has {folios.page_count} pages for a body of {number - 1}")
+        folios = run.folios(folioed, parts)
         if number % 2 == 0:  # the back matter opens on a right-hand page
             body.append(pdfjoin.BLANK)
             number += 1
@@ -296,7 +312,7 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
         front_pages = front_count + front_count % 2
         front = [laid.part] + ([pdfjoin.BLANK] if front_count % 2 else [])  # the body opens on a right-hand page
         del laid
-        placed = pdfjoin.Folios(folios.part.pdf, tuple((front_pages + page - 1, page - 1) for page in folioed)) if folios else None
+        placed = dataclasses.replace(folios, placements=tuple((front_pages + target, *rest) for target, *rest in folios.placements))
         with progress.stage("PDF join"):
             data, missing = pdfjoin.join(front + body + [back], front_pages=front_pages, folios=placed)
             files.write_atomic(out_path, data)

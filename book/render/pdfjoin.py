@@ -62,10 +62,10 @@ BLANK = Blank()
 
 @dataclass(frozen=True)
 class Folios:
-    """Folios laid out on their own (an untagged PDF), and where each goes: (page of the joined PDF, page of `pdf`)."""
+    """Folios laid out on their own (untagged PDFs, the layers), and where each goes: (page of the joined PDF, layer, page)."""
 
-    pdf: bytes
-    placements: tuple[tuple[int, int], ...]
+    layers: tuple[bytes, ...]
+    placements: tuple[tuple[int, int, int], ...]
 
 
 def join(parts: list[Part | Blank], front_pages: int | None = None, folios: Folios | None = None) -> tuple[bytes, list[str]]:
@@ -213,25 +213,26 @@ def _draw_folios(pdf: pikepdf.Pdf, folios: Folios) -> None:
     The page's own content is wrapped in q … Q, so the folio is drawn in the page's
     default coordinates; both extra content streams are one object shared by every page.
     """
-    layer = pikepdf.open(io.BytesIO(folios.pdf))
-    retagged: set = set()
-    for page in layer.pages:
-        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
-            if font.objgen not in retagged and "/BaseFont" in font:  # subsets of their own: a tag of their own
-                retagged.add(font.objgen)
-                for named, key in _font_names(font):
-                    tag, plus, rest = str(named[key]).lstrip("/").partition("+")
-                    if plus and len(tag) == 6:
-                        named[key] = Name("/" + _tag(tag, "folios") + "+" + rest)
+    layers = [pikepdf.open(io.BytesIO(layer)) for layer in folios.layers]
+    for number, layer in enumerate(layers):
+        retagged: set = set()
+        for page in layer.pages:
+            for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+                if font.objgen not in retagged and "/BaseFont" in font:  # subsets of their own: a tag of their own
+                    retagged.add(font.objgen)
+                    for named, key in _font_names(font):
+                        tag, plus, rest = str(named[key]).lstrip("/").partition("+")
+                        if plus and len(tag) == 6:
+                            named[key] = Name("/" + _tag(tag, f"folios-{number}") + "+" + rest)
     before = pdf.make_stream(b"q\n")
     after = pdf.make_stream(b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n/BookFolio Do\nEMC\n")
     forms = {}
-    for target, source in folios.placements:
-        if source not in forms:
-            forms[source] = pdf.copy_foreign(layer.pages[source].as_form_xobject())
+    for target, layer, source in folios.placements:
+        if (layer, source) not in forms:
+            forms[layer, source] = pdf.copy_foreign(layers[layer].pages[source].as_form_xobject())
         page = pdf.pages[target].obj
         resources = Dictionary(dict(page.get("/Resources", Dictionary()).items()))
-        resources.XObject = Dictionary({**dict(resources.get("/XObject", Dictionary()).items()), "/BookFolio": forms[source]})
+        resources.XObject = Dictionary({**dict(resources.get("/XObject", Dictionary()).items()), "/BookFolio": forms[layer, source]})
         page.Resources = resources
         contents = page.get("/Contents")
         contents = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
