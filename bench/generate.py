@@ -1,12 +1,13 @@
 """Generate a synthetic book project of N articles from a small template project.
 
-    python bench/generate.py OUT --articles 1000 [--template .] [--terms 50] [--seed 1]
+    python bench/generate.py OUT --articles 1000 [--template .] [--terms 50] [--seed 1] [--shape long]
 
 The book settings, chapters, outlets and glossary come from the template (by default
 the repository's own book); the chapters' pins are dropped (they name real articles).
 Article bodies are random text that mentions glossary names and chapter keywords, so
 that organise and linking have real work to do. `--terms` pads (or trims) the glossary
-to that many entries with synthetic ones.
+to that many entries with synthetic ones. `--shape long` keeps only the template's first
+four chapters: a book of few, long chapters (about 240 pages each at 1,000 articles).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ WORDS = (
     "spokesman announced warned called report local international visit plan new two three"
 ).split()
 REPOSITORY = Path(__file__).resolve().parents[1]
+SHAPES = {"chapters": None, "long": 4}  # how many of the template's chapters are kept (None: all)
 
 
 def _sentence(rng: random.Random, mentions: list[str]) -> str:
@@ -47,15 +49,18 @@ def _dump(yaml: YAML, data) -> str:
     return stream.getvalue()
 
 
-def _chapters(template: Path, out: Path, yaml: YAML, term_ids: set[str]) -> list[str]:
-    """Copy the chapters without their pins (and terms not kept); returns their keywords (without a trailing *)."""
+def _chapters(template: Path, out: Path, yaml: YAML, term_ids: set[str], keep: int | None = None) -> list[str]:
+    """Copy the chapters (the first `keep`) without their pins (and terms not kept); returns their keywords (without a trailing *)."""
     (out / "chapters").mkdir()
     keywords = []
-    for chapter in sorted((template / "chapters").glob("*.md")):
+    for chapter in sorted((template / "chapters").glob("*.md"))[:keep]:
         _, front_text, intro = chapter.read_text(encoding="utf-8").split("---\n", 2)
         front = yaml.load(front_text)
         front.pop("include", None)
         front.pop("exclude", None)
+        front.pop("teacher_notes", None)  # they cite real articles by id
+        if "questions" in front:  # notes for the teacher cite real articles by id: the questions alone
+            front["questions"] = [str(q["question"]) if isinstance(q, dict) else q for q in front["questions"]]
         match = front.get("match", {})
         if "terms" in match:
             match["terms"] = [term for term in match["terms"] if str(term) in term_ids]
@@ -75,7 +80,8 @@ def _glossary(template: Path, terms: int, yaml: YAML) -> list:
     return glossary
 
 
-def generate(template: Path, out: Path, articles: int, terms: int = 0, seed: int = 1, start_at: int = 0) -> Path:
+def generate(template: Path, out: Path, articles: int, terms: int = 0, seed: int = 1, start_at: int = 0,
+             shape: str = "chapters") -> Path:
     """Write the synthetic project into `out` (replaced if it exists) and return it."""
     rng = random.Random(seed)
     yaml = YAML()
@@ -89,7 +95,7 @@ def generate(template: Path, out: Path, articles: int, terms: int = 0, seed: int
     glossary = _glossary(template, terms, yaml)
     (out / "glossary.yaml").write_text(_dump(yaml, glossary), encoding="utf-8")
     mentions = [name for entry in glossary for name in [entry["term"], *entry.get("aliases", [])]]
-    mentions += _chapters(template, out, yaml, {str(entry["id"]) for entry in glossary})
+    mentions += _chapters(template, out, yaml, {str(entry["id"]) for entry in glossary}, SHAPES[shape])
     for number in range(start_at, start_at + articles):
         add_article(out, number, rng, outlets, mentions)
     return out
@@ -116,6 +122,14 @@ def add_one(out: Path, seed: int = 99) -> Path:
     return add_article(out, 90000 + number, random.Random(seed), outlets, mentions)
 
 
+def edit_introduction(out: Path) -> Path:
+    """One sentence added to the introduction of the project's first chapter."""
+    chapter = sorted((out / "chapters").glob("*.md"))[0]
+    text = chapter.read_text(encoding="utf-8").rstrip("\n")
+    chapter.write_text(text + " This introduction was edited for the benchmark.\n", encoding="utf-8")
+    return chapter
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -123,8 +137,9 @@ def main() -> None:
     parser.add_argument("--terms", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--template", type=Path, default=REPOSITORY)
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="chapters")
     args = parser.parse_args()
-    generate(args.template, args.out, args.articles, args.terms, args.seed)
+    generate(args.template, args.out, args.articles, args.terms, args.seed, shape=args.shape)
     print(f"wrote {args.out} ({args.articles} articles)")
 
 

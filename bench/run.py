@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py [--sizes 100,250,1000] [--reps 100=5,250=3,1000=1]
                                   [--pre-sizes 100,250,1000,5000] [--work /tmp/book-bench]
+                                  [--only incremental] [--shape chapters|long]
 
 Every measurement runs in a fresh interpreter (`bench/run.py child …`), so peak memory
 (ru_maxrss, from os.wait4) is that run's own. Runs of the things compared alternate
@@ -188,12 +189,12 @@ def pages(pdf: Path) -> int:
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-def project_of(work: Path, articles: int, terms: int = 0, seed: int = 1) -> Path:
+def project_of(work: Path, articles: int, terms: int = 0, seed: int = 1, shape: str = "chapters") -> Path:
     from generate import generate
 
-    out = work / f"n{articles}-t{terms}-s{seed}"
+    out = work / (f"n{articles}-t{terms}-s{seed}" + ("" if shape == "chapters" else f"-{shape}"))
     if not (out / "book.yaml").is_file():
-        generate(REPOSITORY, out, articles, terms, seed)
+        generate(REPOSITORY, out, articles, terms, seed, shape=shape)
     return out
 
 
@@ -221,6 +222,33 @@ def bench_pdf(work: Path, articles: int, reps: int) -> None:
         same = measured([str(weasy), "--pdf-variant", "pdf/ua-1", "--pdf-tags", str(kept), str(work / "bare-ua.pdf")], cwd=project)
         save(work, {"kind": "pdf", "articles": articles, "rep": rep, "pages": pages(pdf),
                     "bare_pages": pages(work / "bare.pdf"), "ours": ours, "bare": bare, "bare_ua": same})
+
+
+def bench_incremental(work: Path, articles: int, reps: int, shape: str = "chapters") -> None:
+    """Cold `book build` (all formats) against bare weasyprint over its kept HTML (untagged, PDF/UA), then
+    `book build` after adding one source and after editing one chapter's introduction; run after run, alternating."""
+    from generate import add_one, edit_introduction
+
+    template = project_of(work, articles, shape=shape)
+    weasy = Path(PYTHON).parent / "weasyprint"
+    build = ["child", "build"]
+    for rep in range(reps):
+        project = work / f"incremental-{shape}-{articles}"
+        shutil.rmtree(project, ignore_errors=True)
+        shutil.copytree(template, project, ignore=shutil.ignore_patterns("dist"))
+        cold = measured([PYTHON, __file__, *build, str(project), "pdf,epub,html"])
+        pdf = next((project / "dist").glob("*.pdf"))
+        kept = next((project / "dist").glob("*.print.html"))
+        cold_pages = pages(pdf)
+        bare = measured([str(weasy), str(kept), str(work / "bare.pdf")], cwd=project)
+        same = measured([str(weasy), "--pdf-variant", "pdf/ua-1", "--pdf-tags", str(kept), str(work / "bare-ua.pdf")], cwd=project)
+        add_one(project, seed=100 + rep)
+        added = measured([PYTHON, __file__, *build, str(project), "pdf,epub,html"])
+        edit_introduction(project)
+        edited = measured([PYTHON, __file__, *build, str(project), "pdf,epub,html"])
+        save(work, {"kind": "incremental", "shape": shape, "articles": articles, "rep": rep, "pages": cold_pages,
+                    "bare_pages": pages(work / "bare.pdf"), "cold": cold, "bare": bare, "bare_ua": same,
+                    "one_added": added, "intro_edited": edited})
 
 
 def bench_epub(work: Path, articles: int, reps: int) -> None:
@@ -298,6 +326,7 @@ def main() -> None:
     parser.add_argument("--pre-reps", type=int, default=3)
     parser.add_argument("--epub-reps", type=int, default=3)
     parser.add_argument("--only", default="prelayout,link,epub,pdf,tagging")
+    parser.add_argument("--shape", default="chapters", help="the synthetic corpus's shape (bench/generate.py)")
     parser.add_argument("--markdown", action="store_true", help="print the tables of <work>/results.json")
     args = parser.parse_args()
     if args.markdown:
@@ -320,6 +349,9 @@ def main() -> None:
     if "pdf" in only:
         for size in sizes:
             bench_pdf(args.work, size, reps.get(size, 1))
+    if "incremental" in only:
+        for size in sizes:
+            bench_incremental(args.work, size, reps.get(size, 1), args.shape)
     if "tagging" in only:
         for size in sizes:
             bench_tagging(args.work, size, 3)
