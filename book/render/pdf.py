@@ -33,7 +33,9 @@ from book.render import html, partcache, pdfjoin
 from book.render.model import Book, ChapterView
 from book.render.typeset import typeset
 
-OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "uncompressed_pdf": False}
+# Parts are written uncompressed: pdfjoin.prepare compresses their streams, and the joined book's object streams
+# are compressed once, when it is saved.
+OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "uncompressed_pdf": True}
 UNTAGGED = {"uncompressed_pdf": False}  # the folio layer: drawn as a pagination artifact, it has no structure of its own
 # A chapter is laid out without its folios, so its pages do not depend on the page it starts on (it opens on a
 # right-hand page wherever it starts): the folios are laid out on their own and drawn on its pages when joined.
@@ -234,7 +236,11 @@ class PrintBuild:
         pdfjoin.mark_cross_references(document)
         descriptions = link_descriptions(document)
         with progress.stage("PDF write", total=len(document.pages), unit="pages"), page_references_once(), languages_tagged():
-            return pdfjoin.Part(document.write_pdf(pdf_identifier=_identifier(self.book), **options), descriptions)
+            written = document.write_pdf(pdf_identifier=_identifier(self.book), **options)
+        if not options.get("pdf_tags"):
+            return pdfjoin.Part(written)
+        with progress.stage("PDF tags"):
+            return pdfjoin.prepare(written, descriptions)
 
 
 def link_descriptions(document) -> tuple[tuple[str, ...], ...]:
@@ -338,7 +344,7 @@ def build_handout(book: Book, chapter: ChapterView, project_root: Path, out_path
         document = run.layout(source)
         descriptions = link_descriptions(document)
         with page_references_once(), languages_tagged():
-            part = pdfjoin.Part(document.write_pdf(pdf_identifier=_identifier(book, chapter.slug), **OPTIONS), descriptions)
+            part = pdfjoin.prepare(document.write_pdf(pdf_identifier=_identifier(book, chapter.slug), **OPTIONS), descriptions)
         data, _ = pdfjoin.join([part])
     files.write_atomic(out_path, data)
     return _located(warnings, run.fetcher.refused)

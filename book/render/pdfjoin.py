@@ -11,7 +11,8 @@ document its catalog (language, XMP metadata, viewer preferences, document info)
   part is written, and `join` turns them back into named destinations, exactly as
   WeasyPrint writes an internal link (`/Dest (anchor)`); every link's `/Contents` is
   the description in words the part came with.
-- The structure tree, once joined, is repaired for PDF/UA-1 (book/render/pdftags.py).
+- Each part's structure tree is repaired for PDF/UA-1 on its own, before it is joined
+  or kept (`prepare`, book/render/pdftags.py): a kept part is joined as it is.
 - Structure tree: one /Document element whose children are every part's children, in
   order; each part's parent-tree keys (pages' /StructParents, annotations'
   /StructParent) are shifted past the keys of the parts before it.
@@ -46,10 +47,26 @@ def mark_cross_references(document) -> None:
 
 @dataclass(frozen=True)
 class Part:
-    """One part as WeasyPrint wrote it, and the words describing each page's links (in WeasyPrint's order)."""
+    """One part made PDF/UA-1 on its own (`prepare`), and the words describing each page's links (in WeasyPrint's order)."""
 
     pdf: bytes
     link_descriptions: tuple[tuple[str, ...], ...] = ()
+
+
+def prepare(pdf: bytes, link_descriptions: tuple[tuple[str, ...], ...] = ()) -> Part:
+    """A tagged part as WeasyPrint wrote it, its links described in words and its structure tree repaired
+    for PDF/UA-1 (pdftags.repair): work done once per part, so a part kept between builds is joined as it is.
+
+    WeasyPrint writes the part uncompressed and it is saved here with its streams compressed and
+    without object streams: `join` makes the object streams of the whole book, compressed once.
+    """
+    with pikepdf.open(io.BytesIO(pdf)) as part:
+        for index, descriptions in enumerate(link_descriptions):
+            pdftags.describe_links(part.pages[index], descriptions)
+        pdftags.repair(part)
+        out = io.BytesIO()
+        part.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return Part(out.getvalue(), link_descriptions)
 
 
 @dataclass(frozen=True)
@@ -78,16 +95,12 @@ def join(parts: list[Part | Blank], front_pages: int | None = None, folios: Foli
         raise ValueError("the first part must be a PDF")
     pdf = pikepdf.open(io.BytesIO(parts[0].pdf))
     joined = _Joined(pdf)
-    _describe(pdf, 0, parts[0])
     for part in parts[1:]:
         if isinstance(part, Blank):
             joined.blank_page()
         else:
-            start = len(pdf.pages)
             joined.append(pikepdf.open(io.BytesIO(part.pdf)))
-            _describe(pdf, start, part)
     missing = joined.finish()
-    pdftags.repair(pdf)
     if front_pages is not None:
         pdftags.page_labels(pdf, front_pages)
     if folios is not None:
@@ -123,8 +136,9 @@ class _Joined:
         prefix = f"p{self.part_number}-"
         for element in _structure_elements(part):
             copied = self.pdf.copy_foreign(element)  # the copy made with the tree: the same object
-            if "/ID" in copied:
+            if "/ID" in copied and not str(copied.ID).startswith(pdftags.NOTE_PREFIX):  # a note's id is its anchor's, unique
                 copied.ID = String(prefix + str(copied.ID))
+            if "/ID" in copied:
                 self.ids.setdefault(str(copied.ID), copied)
             attributes = copied.get("/A")
             for owner in (attributes if isinstance(attributes, Array) else [attributes]):
@@ -237,11 +251,6 @@ def _draw_folios(pdf: pikepdf.Pdf, folios: Folios) -> None:
         contents = page.get("/Contents")
         contents = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
         page.Contents = Array([before, *contents, after])
-
-
-def _describe(pdf: pikepdf.Pdf, start: int, part: Part) -> None:
-    for index, descriptions in enumerate(part.link_descriptions):
-        pdftags.describe_links(pdf.pages[start + index], descriptions)
 
 
 def _font_names(font):
