@@ -52,5 +52,6 @@ def whole_lines():
 
 def _one_line_width(text, style, context, max_width, justification_spacing) -> float | None:
     """The width of `text` if Pango sets it on one line in `max_width`, else None."""
-    first_line, resume = create_layout(text, style, context, max_width, justification_spacing).get_first_line()
+    layout = create_layout(text, style, context, max_width, justification_spacing)  # kept: its lines die with it
+    first_line, resume = layout.get_first_line()
     return line_size(first_line, style)[0] if resume is None else None
