@@ -64,7 +64,7 @@ class Laid:
 def tool_version() -> str:
     """What a part's bytes depend on besides its HTML: this code, the style sheets, fonts and libraries."""
     assets = sorted(path for folder in ("styles", "fonts") for path in (_PACKAGE / folder).rglob("*") if path.is_file())
-    modules = ("render/pdf.py", "render/pdfjoin.py", "render/partcache.py")
+    modules = ("render/pdf.py", "render/pdfjoin.py", "render/pdftags.py", "render/linebreak.py", "render/partcache.py")
     return cache.key(cache.code_version(modules), weasyprint.__version__, pydyf.__version__, fontTools.version,
                      *(part for path in assets for part in (str(path.relative_to(_PACKAGE)), path.read_bytes())))
 
