@@ -109,12 +109,57 @@ def tagging_table(records: list[dict]) -> list[str]:
     return rows
 
 
+PDF_PARTS = ("render HTML", "PDF layout", "PDF write", "PDF tags", "PDF join")
+
+
+def incremental_table(records: list[dict]) -> list[str]:
+    """Cold build (all formats) against bare WeasyPrint, and the builds after adding one source and editing an introduction."""
+    rows = ["| shape | articles | pages | runs | cold `book build` s (CPU s) | of which PDF stages s | bare weasyprint s (CPU s) "
+            "| bare, PDF/UA s (CPU s) | PDF stages ÷ bare | PDF stages ÷ bare PDF/UA | build CPU ÷ bare PDF/UA CPU "
+            "| one source added s (CPU s) | ÷ cold (CPU) | introduction edited s (CPU s) | ÷ cold (CPU) "
+            "| pages laid out: cold / added / edited | s/page (PDF stages) | peak MB | MB/page |",
+            "|---|" + "---:|" * 18]
+    groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for record in records:
+        groups[record.get("shape", "chapters"), record["articles"]].append(record)
+    per_page = {}
+    for (shape, size), runs in sorted(groups.items()):
+        pages = runs[0]["pages"]
+
+        def wall(name):
+            return _median(r[name]["wall"] for r in runs)
+
+        def cpu(name):
+            return _median(r[name]["cpu"] for r in runs)
+
+        def laid(name):
+            return _median(r[name]["counts"].get("PDF layout", 0) for r in runs)
+
+        pdf = _median(sum(r["cold"]["stages"].get(stage, 0) for stage in PDF_PARTS) for r in runs)
+        peak = max(r["cold"]["peak_bytes"] for r in runs) / MB
+        per_page[shape, size] = pdf / pages
+        rows.append(f"| {shape} | {size} | {pages} | {len(runs)} | {wall('cold'):.1f} ({cpu('cold'):.1f}) | {pdf:.1f} | "
+                    f"{wall('bare'):.1f} ({cpu('bare'):.1f}) | {wall('bare_ua'):.1f} ({cpu('bare_ua'):.1f}) | "
+                    f"{pdf / wall('bare'):.2f} | {pdf / wall('bare_ua'):.2f} | {cpu('cold') / cpu('bare_ua'):.2f} | "
+                    f"{wall('one_added'):.1f} ({cpu('one_added'):.1f}) | {wall('one_added') / wall('cold'):.0%} "
+                    f"({cpu('one_added') / cpu('cold'):.0%}) | {wall('intro_edited'):.1f} ({cpu('intro_edited'):.1f}) | "
+                    f"{wall('intro_edited') / wall('cold'):.0%} ({cpu('intro_edited') / cpu('cold'):.0%}) | "
+                    f"{laid('cold'):.0f} / {laid('one_added'):.0f} / {laid('intro_edited'):.0f} | {pdf / pages:.3f} | "
+                    f"{peak:.0f} | {peak / pages:.2f} |")
+    for shape in sorted({shape for shape, _ in per_page}):
+        if (shape, 250) in per_page and (shape, 1000) in per_page:
+            rows += ["", f"Time per page ({shape}), 1,000 articles ÷ 250: **{per_page[shape, 1000] / per_page[shape, 250]:.2f}**."]
+    return rows
+
+
 def tables(path: Path) -> str:
     kinds = _records(path)
     out: list[str] = []
     for title, kind, table in (("PDF", "pdf", pdf_table), ("EPUB", "epub", epub_table),
                                ("Stages before layout, cold and after adding one source", "prelayout", prelayout_table),
                                ("Glossary linking", "link", link_table),
+                               ("Reusing laid-out parts: cold, one source added, one introduction edited (all formats)",
+                                "incremental", incremental_table),
                                ("What PDF/UA tagging costs (the same laid-out pages written both ways, median of 3)", "tagging", tagging_table)):
         if kinds.get(kind):
             out += [f"### {title}", "", *table(kinds[kind]), ""]

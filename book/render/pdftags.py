@@ -16,6 +16,7 @@ Page labels (the printed folios) are written here too.
 from __future__ import annotations
 
 import logging
+import re
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -41,22 +42,20 @@ def page_labels(pdf: pikepdf.Pdf, front_pages: int) -> None:
 
 
 def repair(pdf: pikepdf.Pdf) -> None:
-    """Artifacts, notes, no `NonStruct`, header scopes: the structure tree of the joined `pdf` made PDF/UA-1."""
+    """Artifacts, notes, no `NonStruct`, header scopes: the structure tree of `pdf` (one part, as WeasyPrint wrote it) made PDF/UA-1.
+
+    The id tree is left to the join, which names every part's ids (pdfjoin).
+    """
     root = pdf.Root.StructTreeRoot
     document = root.K[0]
     parent_tree = _parent_tree(root)
-    _artifacts(pdf, parent_tree, _reachable(document))
-    _notes(document)
+    elements = list(_walk(document))  # one walk: the tree's elements before notes move and `NonStruct` goes
+    _artifacts(pdf, parent_tree, {element.objgen for element in elements})
+    _notes(document, [element for element in elements if element.S == Name.Link and _note_target(element)])
     _flatten(document)
-    for element in _walk(document):
+    for element in elements:
         if element.S == Name.TH:
             _scope(element)
-    ids = {str(element.ID): element for element in _walk(document) if "/ID" in element}
-    if ids:  # the notes' ids too: every id is found through the id tree
-        names = Array()
-        for name in sorted(ids, key=lambda text: text.encode("utf-8")):
-            names.extend([String(name), ids[name]])
-        root.IDTree = pdf.make_indirect(Dictionary(Names=names))
     root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array([item for key in sorted(parent_tree) for item in (key, parent_tree[key])])))
 
 
@@ -84,8 +83,10 @@ def _walk(element):
             yield from _walk(kid)
 
 
-def _reachable(document) -> set:
-    return {element.objgen for element in _walk(document)}
+# Marked content as WeasyPrint 70 writes it in a content stream (`/Span <</MCID 3>> BDC`); its strings are hex
+# glyph strings, so neither `<<` nor `/` occurs in them.
+_MARKED = re.compile(rb"/[^\s/<>\[\]()%]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+_PAGINATION = b"/Artifact <</Type /Pagination>> BDC"
 
 
 def _artifacts(pdf: pikepdf.Pdf, parent_tree: dict, reachable: set) -> None:
@@ -99,21 +100,29 @@ def _artifacts(pdf: pikepdf.Pdf, parent_tree: dict, reachable: set) -> None:
                    if isinstance(element, Dictionary) and element.objgen not in reachable}
         if not orphans:
             continue
-        instructions = pikepdf.parse_content_stream(page)
-        changed = []
-        for instruction in instructions:
-            operands, operator = instruction.operands, instruction.operator
-            if operator == pikepdf.Operator("BDC") and isinstance(operands[1], Dictionary) and int(operands[1].get("/MCID", -1)) in orphans:
-                instruction = pikepdf.ContentStreamInstruction([Name.Artifact, Dictionary(Type=Name.Pagination)], operator)
-            changed.append(instruction)
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(changed))
+        contents = page.obj.get("/Contents")
+        if isinstance(contents, pikepdf.Stream):  # WeasyPrint's one stream: its marked content rewritten in place
+            data = _MARKED.sub(lambda found: _PAGINATION if int(found.group(1)) in orphans else found.group(0), contents.read_bytes())
+        else:
+            data = _artifacts_parsed(page, orphans)
+        page.obj.Contents = pdf.make_stream(data)
         for index in orphans:
             mapping[index] = pikepdf.Object.parse(b"null")
 
 
-def _notes(document) -> None:
-    """Footnote areas' footnotes as `Note` elements (label, id) placed after the link that calls them."""
-    calls = [element for element in _walk(document) if element.S == Name.Link and _note_target(element)]
+def _artifacts_parsed(page: pikepdf.Page, orphans: set) -> bytes:
+    """The page's content with its orphan marked content made artifacts, through pikepdf's parser (several streams)."""
+    changed = []
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, operator = instruction.operands, instruction.operator
+        if operator == pikepdf.Operator("BDC") and isinstance(operands[1], Dictionary) and int(operands[1].get("/MCID", -1)) in orphans:
+            instruction = pikepdf.ContentStreamInstruction([Name.Artifact, Dictionary(Type=Name.Pagination)], operator)
+        changed.append(instruction)
+    return pikepdf.unparse_content_stream(changed)
+
+
+def _notes(document, calls: list) -> None:
+    """Footnote areas' footnotes as `Note` elements (label, id) placed after the link that calls them (`calls`, in order)."""
     notes = []
     for area in [kid for kid in _kids(document) if _is_element(kid) and kid.S == Name.NonStruct]:
         footnotes = [kid for kid in _kids(area) if _is_element(kid)]
