@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -33,13 +34,29 @@ def write_outputs(book: Book, project, formats=("pdf", "epub", "html"), handouts
         lock.dist_folder(project.root, "handouts")
     staging = Path(tempfile.mkdtemp(dir=dist, prefix=".staging-"))
     try:
-        with i18n.using(book.words()):  # every output in the book's language (the EPUB worker forks inside)
+        with i18n.using(book.words()), _kept_charts(project.root, cache):  # the book's language (the EPUB worker forks inside)
             staged = _stage_outputs(book, project, staging, formats, handouts, keep_html, parallel, large_print, cache)
         return _commit(staging, staged, dist)
     except OSError as error:  # name the output, not the staging file it was being written to
         raise _named(error, staging, dist) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _kept_charts(root: Path, cache: bool):
+    """With `cache`, the balance charts are kept in dist/.cache/charts/ while the outputs are made."""
+    from book.render import chart, partcache
+
+    if not cache:
+        yield
+        return
+    chart.kept = partcache.KeptBlobs(root, "charts")
+    try:
+        yield
+        chart.kept.prune()
+    finally:
+        chart.kept = None
 
 
 def _stage_outputs(book: Book, project, staging: Path, formats, handouts: bool, keep_html: bool,

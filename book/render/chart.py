@@ -27,6 +27,7 @@ XLINK = "{http://www.w3.org/1999/xlink}"
 BAR = "#5b7083"
 WIDTH_IN = 4.6
 ROW_IN = 0.34
+kept = None  # charts kept between builds (partcache.KeptBlobs), set while a build that caches renders
 
 
 def alt_text(rows: tuple[BalanceRow, ...]) -> str:
@@ -36,8 +37,37 @@ def alt_text(rows: tuple[BalanceRow, ...]) -> str:
 
 
 def balance_svg(rows: tuple[BalanceRow, ...]) -> bytes:
-    """The rows as horizontal bars, most passages on top, each labelled with its count (in the book's words)."""
-    return _balance_svg(rows, i18n.current())
+    """The rows as horizontal bars, most passages on top, each labelled with its count (in the book's words).
+
+    While `kept` is set, a chart drawn by an earlier build from the same words and counts is read back:
+    Matplotlib (its import and drawing) is a large part of a build that reuses the PDF's laid-out parts.
+    """
+    words = i18n.current()
+    if kept is None:
+        return _balance_svg(rows, words)
+    entry = _key(rows, words)
+    svg = kept.get(entry)
+    if svg is None:
+        svg = _balance_svg(rows, words)
+        kept.put(entry, svg)
+    return svg
+
+
+def _key(rows: tuple[BalanceRow, ...], words: i18n.Words) -> str:
+    """What a chart's bytes depend on: this module, Matplotlib's version, the fonts, the direction, its labels and counts."""
+    from book import cache
+
+    return cache.key(_code_version(), words.direction, alt_text(rows),
+                     *(part for row in rows for part in (perspective_text(row.perspective), str(row.passages))))
+
+
+@functools.lru_cache(maxsize=1)
+def _code_version() -> str:
+    from importlib import metadata
+
+    from book import cache
+
+    return cache.key(Path(__file__).read_bytes(), metadata.version("matplotlib"), *(font.read_bytes() for font in (FONT, *FALLBACK_FONTS)))
 
 
 @functools.lru_cache(maxsize=256)

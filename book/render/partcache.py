@@ -144,18 +144,65 @@ class PartCache:
 
     def prune(self) -> None:
         """Entries this build did not use removed, least recently used first, while they outweigh those it used."""
+        prune(self.folder, "*.part", self.used)
+
+
+class KeptBlobs:
+    """Small blobs of one kind (the balance charts) kept in `dist/.cache/<kind>/` by key, each signed like a part."""
+
+    def __init__(self, root: Path, kind: str):
+        self.root = Path(root)
+        self.kind = kind
+        self.folder = self.root / cache.FOLDER / kind
+        key = signing.user_key(self.root)
+        self._signer = signing.Signer(key, kind) if key is not None else None
+        self.used: set[str] = set()
+
+    def _path(self, entry_key: str) -> Path:
+        return self.folder / f"{entry_key}.blob"
+
+    def get(self, entry_key: str) -> bytes | None:
+        if self._signer is None:
+            return None
         try:
-            entries = [(path.stat().st_mtime, path.stat().st_size, path) for path in self.folder.glob("*.part")]
-        except OSError:
+            data = files.read_bytes(self._path(entry_key), self.root)
+        except OSError as error:  # missing, unreadable or too large: made again
+            LOGGER.debug("%s: not used (%s)", self._path(entry_key), error)
+            return None
+        tag, blob = data[:signing.TAG_BYTES], data[signing.TAG_BYTES:]
+        if len(data) < signing.TAG_BYTES or not self._signer.verify(tag, entry_key.encode("ascii") + blob):
+            return None
+        self.used.add(entry_key)
+        return blob
+
+    def put(self, entry_key: str, blob: bytes) -> None:
+        if self._signer is None:
             return
-        used = sum(size for _, size, path in entries if path.stem in self.used)
-        total = sum(size for _, size, _ in entries)
-        for _, size, path in sorted(entry for entry in entries if entry[2].stem not in self.used):
-            if total <= KEEP * used:
-                break
-            with contextlib.suppress(OSError):
-                path.unlink()
-                total -= size
+        self.used.add(entry_key)
+        try:
+            lock.dist_folder(self.root, FOLDER.parent.name, self.kind)
+            files.write_atomic(self._path(entry_key), self._signer.tag(entry_key.encode("ascii") + blob) + blob)
+        except (OSError, ProjectError) as error:
+            LOGGER.debug("%s: not written (%s)", self._path(entry_key), error)
+
+    def prune(self) -> None:
+        prune(self.folder, "*.blob", self.used)
+
+
+def prune(folder: Path, pattern: str, used: set[str]) -> None:
+    """Files of `folder` whose stem is not in `used` removed, least recently used first, while they outweigh the used ones KEEP times."""
+    try:
+        entries = [(path.stat().st_mtime, path.stat().st_size, path) for path in folder.glob(pattern)]
+    except OSError:
+        return
+    kept = sum(size for _, size, path in entries if path.stem in used)
+    total = sum(size for _, size, _ in entries)
+    for _, size, path in sorted(entry for entry in entries if entry[2].stem not in used):
+        if total <= KEEP * kept:
+            break
+        with contextlib.suppress(OSError):
+            path.unlink()
+            total -= size
 
 
 def read_files(paths: list[Path], root: Path, assets: Path) -> tuple[tuple[str, str], ...]:
