@@ -101,7 +101,7 @@ class PartCache:
         except Exception as error:  # unreadable, cut short, forged or from another version: lay it out again
             LOGGER.debug("%s: not used (%s)", self._path(entry_key), error)
             return None
-        if laid is None or not all(_digest(self.root / path) == digest for path, digest in laid.read):
+        if laid is None or not all(_digest(self.root / path, self.root) == digest for path, digest in laid.read):
             return None
         self.used.add(entry_key)
         self.hits += 1
@@ -211,13 +211,14 @@ def read_files(paths: list[Path], root: Path, assets: Path) -> tuple[tuple[str, 
     found = {}
     for path in paths:
         if path.is_relative_to(root) and not path.is_relative_to(assets):
-            found[str(path.relative_to(root))] = _digest(path)
+            found[str(path.relative_to(root))] = _digest(path, root)
     return tuple(sorted(found.items()))
 
 
-def _digest(path: Path) -> str:
+def _digest(path: Path, root: Path) -> str:
+    """The SHA-256 of a regular file inside the project ("" if it is not one: a kept part that read it is not used)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(files.read_bytes(path, root)).hexdigest()
     except OSError:
         return ""
 
