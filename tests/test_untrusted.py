@@ -200,7 +200,7 @@ def test_a_release_whose_pdf_fails_leaves_dist_and_editions_as_they_were(project
     assert run("build", "--project", str(root)).exit_code == 0  # a draft in dist/ to keep
     before = files(root)
 
-    def disk_full(book, project_root, out, keep_html=None, anchors=None):
+    def disk_full(book, project_root, out, keep_html=None, anchors=None, cache=False):
         raise OSError(errno.ENOSPC, "No space left on device", str(out.parent / f".{out.name}.k3j2.tmp"))
 
     monkeypatch.setattr(pdf, "build_pdf", disk_full)
