@@ -10,7 +10,9 @@ from book.errors import IngestError
 from book.ingest import language
 from book.ingest import lines as L
 from book.ingest.dates import parse_iso
-from book.ingest.page_meta import PageMeta, clean_title, outlet_name, person_names, read_meta, readable_outlet
+from book.ingest.bylines import person_names
+from book.ingest.outlets import choose_outlet, outlet_name
+from book.ingest.page_meta import PageMeta, clean_title, read_meta
 from book.ingest.records import Block, Record, Source
 from book.ingest.structure import fingerprint, sort_blocks
 
@@ -29,7 +31,7 @@ def parse_page(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Reco
     findings fill what it does not say.
     """
     tree = _parsed(source)
-    published = read_meta(tree)
+    published = read_meta(tree, source.name if source.name.startswith(("http://", "https://")) else None)
     document = trafilatura.bare_extraction(
         _defused(tree),
         url=source.name if source.name.startswith(("http://", "https://")) else None,
@@ -53,9 +55,8 @@ def parse_page(source: Source, known_outlets: tuple[str, ...] = ()) -> list[Reco
         blocks.pop(0)
     if not blocks:
         raise IngestError(f"{source.display}: no article text found in this page; nothing added")
-    sitename = _chosen(published, "outlet", _text(document.sitename), notes)
-    sitename, note = readable_outlet(sitename, published, title)
-    notes.extend([note] if note else [])
+    sitename, outlet_notes = choose_outlet(published, _text(document.sitename), title)
+    notes.extend(outlet_notes)
     names = [name for name in names or [] if not _names_site(name, sitename, published.site)]
     if title:
         cleaned = clean_title(title, published, sitename, names)

@@ -1,0 +1,102 @@
+"""Who wrote a saved page's article: person names from its meta tags, its byline elements or a 'By …' line.
+
+Only person names are kept: roles, desks, outlets, handles, e-mail addresses and dates are left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from book.ingest import lines as L
+
+# Words that show an author field names a role, a desk or an organisation rather than a person.
+NOT_A_PERSON = re.compile(
+    r"\b(?:staff|writer|reporter|editor|editors|correspondent|desk|team|bureau|news|press|agency|associated|reuters|"
+    r"afp|media|online|digital|newsroom|contributor|contributors|is an?|auto|sports|service|wire|redaktion|"
+    r"rédaction|redacción|редакция|corresponsal|today|times|post|daily|journal|herald|tribune|gazette|magazine|"
+    r"network|channel|tv|radio|group|newspaper|institute|university|ministry|government|writers|ediciones|editorial)\b", re.I)
+# Where a name in a byline ends: a role or title, a handle, a date or time, 'posted', 'updated'.
+_ROLE_OR_MORE = re.compile(
+    r"\s(?=(?:senior|chief|special|political|national|foreign|contributing|associate|managing|deputy|staff|"
+    r"washington|white house|correspondents?|reporters?|writers?|editors?|analysts?|columnists?|envoyée?s?|"
+    r"spéciaux|on|posted|updated|published|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)"
+    r"|\s+[-–—]\s|\s*[@(]|\s*\d", re.I)
+# Lower-case words inside a name: particles ('Lauren del Valle', 'Emilio de Benito', 'Ludwig van Beethoven').
+_PARTICLES = {"de", "del", "della", "degli", "di", "da", "das", "do", "dos", "du", "des", "la", "le", "van", "von",
+              "der", "den", "ter", "ten", "bin", "bint", "ibn", "al", "el", "y", "zu"}
+_SPLIT = re.compile(r"\s*(?:,|;|\||&|\s/\s|\band\b|\bund\b|\bet\b|\by\b|\bи\b)\s*")
+# A byline written as a line of text after the headline: 'By Jemele Hill', 'Par Marie Dupont', 'Por Ana García'.
+_BY_LINE = re.compile(r"^(?:by|par|por|von|автор)\s*:?\s+\S", re.I)
+_AUTHOR_ELEMENTS = ('//*[@rel="author" or @itemprop="author" or contains(@class, "byline")'
+                    ' or contains(@class, "author")]')
+# Containers of readers' comments: their 'authors' are commenters.
+_COMMENTS = re.compile(r"comment|disqus|reply|respon", re.I)
+
+
+def person_names(value: str | None) -> list[str]:
+    """The person names in an author field: 'By A and B', 'A, B', without roles, e-mails, links or desks."""
+    if not value or value.lower().startswith(("http://", "https://")) or len(value) > 200:
+        return []
+    text = re.sub(r"^.{0,30}?\b(?:by|von|par|por|автор)\s*:?\s+", "", " ".join(value.split()), flags=re.I)
+    names = []
+    for part in _SPLIT.split(text):
+        part = _ROLE_OR_MORE.split(part)[0].strip(" .:-–—")  # 'Andrea Stone Senior Washington Correspondent' → the name
+        words = part.split()
+        if not 2 <= len(words) <= 5 or "@" in part or re.search(r"\d|https?:|www\.|/", part):
+            continue
+        if NOT_A_PERSON.search(part) or not all(_capitalised(word) or word.lower() in _PARTICLES for word in words):
+            continue
+        names.append(L.name_case(part))
+    return names
+
+
+def _capitalised(word: str) -> bool:
+    """'Tan', 'O’Neil', and a nickname in quotes: '"Tania', 'Mae"'."""
+    return word.lstrip("\"“‘'«")[:1].isupper()
+
+
+def page_authors(tree, metas: dict[str, str]) -> tuple[list[str], str]:
+    """(names, where they were read): meta tags, then the first byline element, then a 'By …' line after the headline."""
+    for name in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"):
+        names = person_names(metas.get(name))
+        if names:
+            return names, f"meta {name}"
+    for element in tree.xpath(_AUTHOR_ELEMENTS)[:40]:
+        if _in_comments(element):
+            continue
+        names = person_names(" ".join(element.text_content().split())[:200])
+        if names:
+            return _with_co_authors(element, names), "the page's byline"
+    names = _by_line_after_headline(tree)
+    return (names, "a 'By …' line after the headline") if names else ([], "")
+
+
+def _in_comments(element) -> bool:
+    return any(_COMMENTS.search(" ".join((node.get("class") or "", node.get("id") or "")))
+               for node in [element, *element.iterancestors()])
+
+
+def _with_co_authors(element, names: list[str]) -> list[str]:
+    """The byline's other writers when each has an element of its own: 'María R. Sahuquillo / Emilio de Benito'."""
+    parent = element.getparent()
+    if parent is None or element.tag not in ("a", "span") or len(names) > 1:
+        return names
+    text = " ".join(parent.text_content().split())
+    all_names = person_names(text) if len(text) <= 160 else []
+    return all_names if len(all_names) > 1 and names[0] in all_names else names
+
+
+def _by_line_after_headline(tree) -> list[str]:
+    """A 'By Name' line among the first texts after the page's <h1> (ESPN's '<cite>By Jemele Hill<br>ESPN.com</cite>')."""
+    start = next((h for h in tree.iter("h1") if " ".join(h.text_content().split())), None)
+    if start is None:
+        return []
+    for count, text in enumerate(start.xpath("following::text()[normalize-space()]")):
+        if count >= 40:
+            break
+        line = " ".join(str(text).split())
+        if len(line) <= 60 and _BY_LINE.match(line):
+            names = person_names(line)
+            if names:
+                return names
+    return []
