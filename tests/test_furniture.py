@@ -11,6 +11,8 @@ LINE_EXAMPLES = [
     "Read more: Armenia and Azerbaijan agree a truce",
     "Sign up for our daily newsletter",
     "Get the Morning Brief newsletter in your inbox",
+    "Sign up to receive regular updates with the latest roles suitable for you",
+    "More from Bing and MSN Lifestyle Site Search: Get additional content on saving on your grocery bill",
     "Follow Jane Roe on Twitter @janeroe",
     "Order Reprints | Today's Paper | Subscribe",
     "© 2020 Reuters. All rights reserved.",
@@ -30,6 +32,8 @@ NOT_FURNITURE = [
     "Related parties met in Geneva on Tuesday.",
     "© is the sign he drew on the map.",
     "“Share the burden,” she said.",
+    "Sign up to receive a pension, veterans must register by May.",
+    "More from the ministry came on Tuesday.",
 ]
 CREDIT_EXAMPLES = {
     r"(?:additional )?reporting by": "Additional reporting by Jane Roe in Baku",

@@ -28,6 +28,8 @@ FURNITURE_LINES = tuple(re.compile(pattern, re.I) for pattern in (
     r"^(?:read more|read also|see also|related|more on this|more:|also read|recommended)\s*[:|–—-]\s*\S",
     r"^(?:sign up|subscribe)\b.{0,80}\bnewsletters?\b.{0,40}$",
     r"^(?:get|receive)\b.{0,60}\b(?:newsletter|in your inbox)\b.{0,40}$",
+    r"^sign up (?:to|for) (?:receive|get)\b.{0,40}\b(?:updates|alerts|e-?mails|the latest)\b.{0,60}$",
+    r"^more from .{1,60}\bsite search\s*:.{0,100}$",
     r"^follow\s.{1,60}\bon (?:twitter|x|facebook|instagram|telegram|linkedin|threads|bluesky)(?:\s*(?:at\s*)?@\w+)?\.?$",
     r"^(?:order reprints|print article|today's paper)\b(?:\s*\|\s*(?:order reprints|print article|today's paper|subscribe))*$",
     r"^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:19|20)\d\d\b.{0,80}$",
