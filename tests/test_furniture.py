@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from book.ingest.furniture import (CREDIT_ROLES, FURNITURE_LINES, FURNITURE_WORDS, damaged_dateline,
-                                   is_furniture_line, production_credits)
+                                   is_furniture_line, is_related_heading, production_credits)
 
 LINE_EXAMPLES = [
     "Read more: Armenia and Azerbaijan agree a truce",
@@ -13,6 +13,11 @@ LINE_EXAMPLES = [
     "Get the Morning Brief newsletter in your inbox",
     "Sign up to receive regular updates with the latest roles suitable for you",
     "More from Bing and MSN Lifestyle Site Search: Get additional content on saving on your grocery bill",
+    "Want Weekly Recs on What to Watch, Read, and More? Sign Up for Worth Your Time",
+    "Loading weather data ...",
+    "This article is for subscribers only. Subscribe now",
+    "Subscribe to continue reading",
+    "この記事は会員限定です。電子版に登録すると続きをお読みいただけます。",
     "Follow Jane Roe on Twitter @janeroe",
     "Order Reprints | Today's Paper | Subscribe",
     "© 2020 Reuters. All rights reserved.",
@@ -34,6 +39,9 @@ NOT_FURNITURE = [
     "“Share the burden,” she said.",
     "Sign up to receive a pension, veterans must register by May.",
     "More from the ministry came on Tuesday.",
+    "Want peace? Sign up to the treaty, the envoy told both sides on Tuesday in Moscow.",
+    "Loading of the trucks took hours...",
+    "This article is for the record, the minister said.",
 ]
 CREDIT_EXAMPLES = {
     r"(?:additional )?reporting by": "Additional reporting by Jane Roe in Baku",
@@ -49,6 +57,7 @@ CREDIT_EXAMPLES = {
     r"graphics by": "Graphics by Li Wei",
     r"research by": "Research by Ana Li",
     r"fact[- ]checking by": "Fact-checking by Ana Li",
+    r"contributing\s*:": "Contributing: Liz Szabo, Michael Winter, Associated Press",
     r"mitarbeit\s*:": "Mitarbeit: Anna Müller",
     r"redaktion\s*:": "Redaktion: Jan Weber",
     r"redigiert von": "Redigiert von Jan Weber",
@@ -115,3 +124,18 @@ def test_damaged_datelines():
     assert damaged_dateline("(JNS) — The army said")[1] == "JNS"
     for text in ("(The army said) it would stop", "(AP) The army said", "( / ) nothing"):
         assert damaged_dateline(text) is None, text
+
+
+RELATED_HEADINGS = ["More Must-Reads From TIME", "Related stories", "Recommended for you", "You may also like",
+                    "Most popular", "Mehr zum Thema", "Sur le même sujet", "По теме", "Noticias relacionadas"]
+
+
+@pytest.mark.parametrize("heading", RELATED_HEADINGS)
+def test_headings_of_lists_of_other_articles(heading):
+    assert is_related_heading(heading)
+
+
+def test_a_sentence_is_no_related_heading():
+    for text in ("More from the ministry came on Tuesday after the talks in Moscow had ended for the day.",
+                 "Related talks are planned", "Most of the soldiers were conscripts."):
+        assert not is_related_heading(text), text
