@@ -15,6 +15,7 @@ LINE_EXAMPLES = [
     "More from Bing and MSN Lifestyle Site Search: Get additional content on saving on your grocery bill",
     "Want Weekly Recs on What to Watch, Read, and More? Sign Up for Worth Your Time",
     "Loading weather data ...",
+    "Expiration DateTime: 9/23/2011 8:51:17 PM",
     "This article is for subscribers only. Subscribe now",
     "Subscribe to continue reading",
     "この記事は会員限定です。電子版に登録すると続きをお読みいただけます。",
@@ -41,6 +42,7 @@ NOT_FURNITURE = [
     "More from the ministry came on Tuesday.",
     "Want peace? Sign up to the treaty, the envoy told both sides on Tuesday in Moscow.",
     "Loading of the trucks took hours...",
+    "Document ID: the ministry would not say what was in the papers it gave the envoys on Tuesday.",
     "This article is for the record, the minister said.",
 ]
 CREDIT_EXAMPLES = {

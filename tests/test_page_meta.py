@@ -110,3 +110,22 @@ def test_a_site_name_glued_to_the_headline_and_a_photo_credit_are_cut():
     nikkei = page(body="<h1>米朝首脳直通電話 習氏に挑むトランプ戦術の成否 編集委員 中沢克二</h1>")
     title = "米朝首脳直通電話 習氏に挑むトランプ戦術の成否 （写真＝ロイター） ：日本経済新聞"
     assert clean_title(title, nikkei, "日本経済新聞社", []) == "米朝首脳直通電話 習氏に挑むトランプ戦術の成否"
+
+
+def test_text_between_blocks_and_after_an_empty_element_is_kept(tmp_path):
+    from book.ingest import html
+    from book.ingest.sources import read_file
+    page_file = tmp_path / "page.html"
+    page_file.write_text(
+        "<html><head><title>Apple says Jobs resigns</title></head><body><article><h1>Apple says Jobs resigns</h1>"
+        "<div class='related'><ul><li><a href='/x'>A chronology</a></li></ul></div>"
+        "SAN FRANCISCO (AP) — Steve Jobs, the mind behind the iPhone, resigned as chief executive on Wednesday."
+        "<p>The move appears to be the result of a medical condition for which Jobs took leave in January this year.</p>"
+        "<p><span id='byLine'></span>Some traders found the <b><a href='/fed'>Fed statement</a></b> to be a bit "
+        "gloomier than expected, and said so on the trading floor all afternoon long.</p>"
+        "<p>Cook, who ran the company during the leave, was named chief executive by the board the same evening.</p>"
+        "</article></body></html>", encoding="utf-8")
+    record, = html.parse_page(read_file(page_file, page_file.name, []))
+    texts = [block.text for block in record.blocks]
+    assert any(text.startswith("SAN FRANCISCO (AP) — Steve Jobs") for text in texts), texts
+    assert any(text.startswith("Some traders found the Fed statement") for text in texts), texts

@@ -35,6 +35,8 @@ FURNITURE_LINES = tuple(re.compile(pattern, re.I) for pattern in (
     r"^more from .{1,60}\bsite search\s*:.{0,100}$",
     r"^want\b.{1,80}\?\s*sign up\b.{0,60}$",
     r"^loading(?:\s+\w+){0,3}\s*(?:\.\.\.|…)$",
+    # A content system's fields printed with the page: 'Current DateTime: 08:48:59 23 Sep 2011', 'Documentid: 23279717'
+    r"^(?:\w+\s)?(?:datetime|documentid|document id|contentid|content id)\s*:\s*[\w/:.,+ -]{1,40}$",
     # Paywalls: 'This article is for subscribers only', 'Subscribe to continue reading', 'この記事は会員限定です'
     r"^this (?:article|story|content) is (?:only )?(?:for|available to) (?:subscribers|members)\b.{0,80}$",
     r"^(?:subscribe|sign in|log in|register) to (?:continue reading|read the (?:full|whole) (?:article|story))\b.{0,60}$",

@@ -135,9 +135,41 @@ def _defused(tree):
     for element in list(tree.iter(*_UNSAFE)):
         if element.getparent() is not None:
             element.drop_tree()  # keeps the text that follows the element
+    _wrap_loose_text(tree)
+    for element in list(tree.iter(*_INLINE)):
+        # An empty inline element ('<span id="byLine"></span>Some traders found …') is removed by trafilatura
+        # with the text that follows it when its name looks like furniture: unwrapped, the text stays.
+        if element.getparent() is not None and len(element) == 0 and not (element.text or "").strip():
+            element.drop_tag()
     return tree
 
 
+_BLOCKS = {"p", "div", "ul", "ol", "table", "blockquote", "figure", "section", "article", "aside", "header", "footer",
+           "nav", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "pre", "dl"}
+LOOSE_WORDS = 8  # loose text this long beside paragraphs is a paragraph
+
+
+def _wrap_loose_text(tree) -> None:
+    """Text written between an article's block elements rather than inside a <p> (Yahoo's first paragraph, after a
+    sidebar's </div>) becomes a paragraph of its own: trafilatura reads paragraphs and would leave it behind."""
+    for parent in list(tree.iter(*_BLOCKS - {"p", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "pre"})):
+        children = list(parent)
+        if not any(child.tag == "p" for child in children):
+            continue
+        if children[0].tag in _BLOCKS and len((parent.text or "").split()) >= LOOSE_WORDS:
+            paragraph = parent.makeelement("p", {})
+            paragraph.text, parent.text = parent.text, None
+            parent.insert(0, paragraph)
+        for child in children:
+            following = child.getnext()
+            if (child.tag in _BLOCKS and len((child.tail or "").split()) >= LOOSE_WORDS
+                    and (following is None or following.tag in _BLOCKS)):
+                paragraph = child.makeelement("p", {})
+                paragraph.text, child.tail = child.tail, None
+                child.addnext(paragraph)
+
+
+_INLINE = ("span", "a", "b", "i", "em", "strong", "font", "small", "abbr", "cite", "u", "s", "sup", "sub")
 _BLOCK_TAGS = {"p", "head", "list", "table", "quote", "div", "code"}
 
 
