@@ -129,3 +129,12 @@ def test_text_between_blocks_and_after_an_empty_element_is_kept(tmp_path):
     texts = [block.text for block in record.blocks]
     assert any(text.startswith("SAN FRANCISCO (AP) — Steve Jobs") for text in texts), texts
     assert any(text.startswith("Some traders found the Fed statement") for text in texts), texts
+
+
+def test_the_date_printed_under_the_headline_when_the_page_declares_none():
+    body = ('<div>Welcome <span>Mon, 25 Dec 2023</span></div><h1>The American friends</h1>'
+            '<div>Max Blumenthal<br>The Grayzone<br>Thu, 14 May 2020 17:55 UTC</div><p>Text of the article.</p>')
+    found = page(body=body)
+    assert found.date.value == dt.date(2020, 5, 14) and found.date.source == "the date printed under the headline"
+    updated = page(body="<h1>A headline</h1><p>Updated: 3 May 2021</p><p>Published: 2 May 2021</p>")
+    assert updated.date.value == dt.date(2021, 5, 2)

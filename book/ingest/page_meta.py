@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from book.ingest import bylines
 from book.ingest import lines as L
 from book.ingest.bylines import person_names
-from book.ingest.dates import offset_kind, parse_iso
+from book.ingest.dates import date_line, offset_kind, parse_iso
 
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "webpage", "report", "liveblogposting"}
@@ -102,6 +102,8 @@ def _read_date(tree, metas: dict[str, str], found: PageMeta) -> None:
                           or element.get("pubdate") is not None), None)
         if parse_iso(published):
             found.date, found.stamp = Found(parse_iso(published), "the page's <time datetime>"), published
+        elif _printed_date(tree):
+            found.date = Found(_printed_date(tree), "the date printed under the headline")
     elif offset_kind(found.stamp) != "local" and local:
         day, source = local[0]
         if source and abs((day - found.date.value).days) == 1:
@@ -127,6 +129,24 @@ def _linked_host(tree) -> str:
     if not ranked or ranked[0][1] < 5 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
         return ""
     return ranked[0][0]
+
+
+def _printed_date(tree):
+    """The publication date a reader sees under the headline ('Thu, 14 May 2020 17:55 UTC', 'Aug 13, 2010 – 4:39 PM'):
+    the first text after the page's <h1> that is a whole date; an update time is no publication date."""
+    start = next((h for h in tree.iter("h1") if " ".join(h.text_content().split())), None)
+    if start is None:
+        return None
+    for count, text in enumerate(start.xpath("following::text()[normalize-space()]")):
+        line = " ".join(str(text).split())
+        if count >= 60:
+            break
+        if re.match(r"(?i)(?:last\s+)?(?:updated|modified)\b", line):
+            continue
+        found = date_line(line)
+        if found:
+            return found.complete()
+    return None
 
 
 def _phrases(tree) -> list[str]:
