@@ -138,3 +138,20 @@ def test_the_date_printed_under_the_headline_when_the_page_declares_none():
     assert found.date.value == dt.date(2020, 5, 14) and found.date.source == "the date printed under the headline"
     updated = page(body="<h1>A headline</h1><p>Updated: 3 May 2021</p><p>Published: 2 May 2021</p>")
     assert updated.date.value == dt.date(2021, 5, 2)
+
+
+def test_a_byline_line_of_name_place_and_date_between_bars():
+    from book.ingest.bylines import barred_byline
+    assert barred_byline("Patricio Candia | Palma de Mallorca | 08/01/2014") == ["Patricio Candia"]
+    for text in ("Home | Noticias | Local", "Patricio Candia | Palma de Mallorca", "The army said | it would | stop"):
+        assert barred_byline(text) == [], text
+
+
+def test_a_teasers_byline_is_not_the_pages_and_a_split_by_line_is_read_whole():
+    teaser = ('<h1>Marketplace Tech for Friday</h1><h3><a href="/other">Is it ready for market?</a></h3>'
+              '<div class="byline">by <a href="/people/david-gura">David Gura</a> | Apr 19, 2013</div>')
+    assert page(body=teaser).authors is None
+    split = '<h1>Market Insider</h1><span>By: <a href="/id/1">Patti Domm</a><br>CNBC Executive News Editor</span>'
+    assert page(body=split).authors.value == ["Patti Domm"]
+    assert page('<meta name="twitter:creator" content="Andrew Tarantola">').authors.value == ["Andrew Tarantola"]
+    assert page('<meta name="twitter:creator" content="@wired">').authors is None

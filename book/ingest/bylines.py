@@ -50,6 +50,16 @@ def person_names(value: str | None) -> list[str]:
     return names
 
 
+def barred_byline(text: str) -> list[str]:
+    """The writers of a byline line of name, place and date between bars: 'Patricio Candia | Palma de Mallorca |
+    08/01/2014' (common in the Spanish press); [] for any other line."""
+    fields = [field.strip() for field in text.split("|")]
+    if len(fields) != 3 or len(text) > 120 or not re.search(r"\b(?:19|20)\d\d\b", fields[2]):
+        return []
+    names = person_names(fields[0])
+    return names if names and " ".join(fields[0].split()) == " ".join(names) else []
+
+
 def _capitalised(word: str) -> bool:
     """'Tan', 'O’Neil', and a nickname in quotes: '"Tania', 'Mae"'."""
     return word.lstrip("\"“‘'«")[:1].isupper()
@@ -57,12 +67,13 @@ def _capitalised(word: str) -> bool:
 
 def page_authors(tree, metas: dict[str, str]) -> tuple[list[str], str]:
     """(names, where they were read): meta tags, then the first byline element, then a 'By …' line after the headline."""
-    for name in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"):
+    for name in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "search.byline",
+                 "twitter:creator"):  # a handle ('@wired') is no name and is passed over
         names = person_names(metas.get(name))
         if names:
             return names, f"meta {name}"
     for element in tree.xpath(_AUTHOR_ELEMENTS)[:40]:
-        if _in_comments(element):
+        if _in_comments(element) or _under_a_teaser(element):
             continue
         names = person_names(" ".join(element.text_content().split())[:200])
         if names:
@@ -74,6 +85,12 @@ def page_authors(tree, metas: dict[str, str]) -> tuple[list[str], str]:
 def _in_comments(element) -> bool:
     return any(_COMMENTS.search(" ".join((node.get("class") or "", node.get("id") or "")))
                for node in [element, *element.iterancestors()])
+
+
+def _under_a_teaser(element) -> bool:
+    """A byline under a heading that links to another article (a list of stories) is that article's byline."""
+    heading = element.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4][1]")
+    return bool(heading) and heading[0].tag != "h1" and bool(heading[0].xpath(".//a[@href]"))
 
 
 def _with_co_authors(element, names: list[str]) -> list[str]:
@@ -95,8 +112,30 @@ def _by_line_after_headline(tree) -> list[str]:
         if count >= 40:
             break
         line = " ".join(str(text).split())
+        if _under_a_teaser(text.getparent()):
+            continue
+        if re.fullmatch(r"(?i)(?:by|par|por|von)\s*:?", line):  # 'By: <a>Patti Domm</a>': the element's whole text
+            line = _first_line(text.getparent())
         if len(line) <= 60 and _BY_LINE.match(line):
             names = person_names(line)
             if names:
                 return names
     return []
+
+
+def _first_line(element) -> str:
+    """The element's text up to its first <br>: 'By: Patti Domm' of 'By: <a>Patti Domm</a><br>CNBC Editor'."""
+    parts: list[str] = []
+
+    def walk(node) -> bool:  # True once a <br> is reached
+        if node.tag == "br":
+            return True
+        parts.append(node.text or "")
+        for child in node:
+            if walk(child):
+                return True
+            parts.append(child.tail or "")
+        return False
+
+    walk(element)
+    return " ".join(" ".join(parts).split())
