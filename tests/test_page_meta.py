@@ -155,3 +155,12 @@ def test_a_teasers_byline_is_not_the_pages_and_a_split_by_line_is_read_whole():
     assert page(body=split).authors.value == ["Patti Domm"]
     assert page('<meta name="twitter:creator" content="Andrew Tarantola">').authors.value == ["Andrew Tarantola"]
     assert page('<meta name="twitter:creator" content="@wired">').authors is None
+
+
+def test_a_byline_line_with_tags_gives_its_writer_only_and_a_date_far_below_the_headline_is_not_read():
+    deadline = ('<div class="meta"><span class="meta-author">By DAVID LIEBERMAN, Executive Editor</span> | Friday June 7,'
+                ' 2013 @ 6:43pm EDT Tags: <a href="/tag/a">Amazon Prime</a>, <a href="/tag/b">Steve Ballmer</a></div>')
+    assert page(body=deadline).authors.value == ["David Lieberman"]
+    cells = "".join(f"<tr><td>Field {n}</td><td>value {n}</td></tr>" for n in range(15))
+    wiki = f"<h1>Now and Then, Here and There</h1><table>{cells}<tr><td>October 14, 1999</td></tr></table>"
+    assert page(body=wiki).date is None

@@ -94,13 +94,18 @@ def _under_a_teaser(element) -> bool:
 
 
 def _with_co_authors(element, names: list[str]) -> list[str]:
-    """The byline's other writers when each has an element of its own: 'María R. Sahuquillo / Emilio de Benito'."""
+    """The byline's other writers when each has an element of its own like the first's: 'María R. Sahuquillo /
+    Emilio de Benito', two <a rel="author">; the rest of the line (dates, tags) is not read."""
     parent = element.getparent()
-    if parent is None or element.tag not in ("a", "span") or len(names) > 1:
+    if parent is None or len(names) > 1:
         return names
-    text = " ".join(parent.text_content().split())
-    all_names = person_names(text) if len(text) <= 160 else []
-    return all_names if len(all_names) > 1 and names[0] in all_names else names
+    mark = (element.tag, element.get("rel"), element.get("itemprop"), element.get("class"))
+    found: list[str] = []
+    for sibling in parent:
+        if (sibling.tag, sibling.get("rel"), sibling.get("itemprop"), sibling.get("class")) == mark:
+            found += person_names(" ".join(sibling.text_content().split())[:200])
+    found = list(dict.fromkeys(found))
+    return found if len(found) > 1 and names[0] in found else names
 
 
 def _by_line_after_headline(tree) -> list[str]:

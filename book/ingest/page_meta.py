@@ -139,7 +139,7 @@ def _printed_date(tree):
         return None
     for count, text in enumerate(start.xpath("following::text()[normalize-space()]")):
         line = " ".join(str(text).split())
-        if count >= 60:
+        if count >= 20:  # the header: a date further down is a table cell or another story's
             break
         if re.match(r"(?i)(?:last\s+)?(?:updated|modified)\b", line):
             continue
