@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from book.ingest.furniture import (CREDIT_ROLES, FURNITURE_LINES, FURNITURE_WORDS, damaged_dateline,
+from book.ingest.furniture import (CONTRIBUTED, CREDIT_ROLES, FURNITURE_LINES, FURNITURE_WORDS, damaged_dateline,
                                    is_furniture_line, is_related_heading, production_credits)
 
 LINE_EXAMPLES = [
@@ -141,3 +141,22 @@ def test_a_sentence_is_no_related_heading():
     for text in ("More from the ministry came on Tuesday after the talks in Moscow had ended for the day.",
                  "Related talks are planned", "Most of the soldiers were conscripts."):
         assert not is_related_heading(text), text
+
+
+CONTRIBUTED_EXAMPLES = [
+    "Associated Press writer Jane Roe in Baku contributed to this report.",
+    "Marie Dupont et Jean Martin ont contribué à cet article",
+    "Anna Müller hat zu diesem Bericht beigetragen.",
+    "Ana García colaboró en esta información.",
+]
+
+
+def test_credits_written_as_a_sentence_one_example_per_pattern():
+    for pattern in CONTRIBUTED:
+        assert any(pattern.match(example) for example in CONTRIBUTED_EXAMPLES), pattern.pattern
+    for example in CONTRIBUTED_EXAMPLES:
+        assert production_credits(example) == example.rstrip(".")
+    for text in ("The army said it contributed to this report. Then it withdrew.",
+                 "Ten ministries contributed to this report, which found that 40 soldiers died in the first week of fighting.",
+                 "He said the allies contributed to the victory."):
+        assert production_credits(text) is None, text

@@ -65,6 +65,13 @@ CREDIT_ROLES = (
     r"редактор\s*:", r"редактирование\s*[:—–-]", r"под редакцией",  # Russian
     r"editado por", r"edición\s*:", r"redacción\s*:", r"información de", r"reportaje de",  # Spanish
 )
+# Credits written as a sentence: "Associated Press writer Jane Roe contributed to this report."
+CONTRIBUTED = tuple(re.compile(r"^[^.!?;]{3,160}?\b" + pattern + r"\.?$", re.I) for pattern in (
+    r"contributed (?:additional )?(?:reporting )?(?:to|for) this (?:report|story|article)",
+    r"(?:a|ont) contribué à cet article",  # French
+    r"ha(?:t|ben) zu diesem (?:bericht|artikel) beigetragen",  # German
+    r"colabor(?:ó|aron) (?:en|con) (?:esta información|este artículo|este reportaje)",  # Spanish
+))
 _ROLE = re.compile(r"^(?:" + "|".join(CREDIT_ROLES) + r")\s*\S", re.I)
 
 # A dateline whose city was lost in copying: "( / JNS) Over the last …", "(/AP) —", "(JNS) —".
@@ -104,6 +111,8 @@ def production_credits(text: str) -> str | None:
         return None
     if all(_ROLE.match(part) and len(part.split()) <= 25 and not part.rstrip().endswith(("?", "!")) for part in parts):
         return inner.rstrip(".") if inner.count(".") == 1 and inner.endswith(".") else inner
+    if len(parts) == 1 and any(pattern.match(inner) for pattern in CONTRIBUTED):
+        return inner.rstrip(".")
     return None
 
 
