@@ -51,8 +51,7 @@ def person_names(value: str | None) -> list[str]:
 
 
 def barred_byline(text: str) -> list[str]:
-    """The writers of a byline line of name, place and date between bars: 'Patricio Candia | Palma de Mallorca |
-    08/01/2014' (common in the Spanish press); [] for any other line."""
+    """The writer of a 'Name | Place | date' byline line (as the Spanish press prints it), else []."""
     fields = [field.strip() for field in text.split("|")]
     if len(fields) != 3 or len(text) > 120 or not re.search(r"\b(?:19|20)\d\d\b", fields[2]):
         return []
@@ -94,8 +93,7 @@ def _under_a_teaser(element) -> bool:
 
 
 def _with_co_authors(element, names: list[str]) -> list[str]:
-    """The byline's other writers when each has an element of its own like the first's: 'María R. Sahuquillo /
-    Emilio de Benito', two <a rel="author">; the rest of the line (dates, tags) is not read."""
+    """All writers when each has an element like the first byline's (two <a rel="author">); never the line's tags."""
     parent = element.getparent()
     if parent is None or len(names) > 1:
         return names

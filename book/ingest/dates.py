@@ -92,8 +92,7 @@ def parse_iso(value: str | None) -> dt.date | None:
 
 
 def offset_kind(value: str | None) -> str | None:
-    """'local' if the timestamp keeps a non-zero offset from UTC ('…-04:00'), 'utc' if it is in UTC ('Z', '+00:00'),
-    None if it says neither (a bare date or time)."""
+    """'local' for a non-zero offset from UTC ('…-04:00'), 'utc' for 'Z' or '+00:00', None if there is none."""
     match = _STAMP.match(value or "")
     zone = match["zone"] if match else None
     if not zone:

@@ -152,8 +152,8 @@ LOOSE_WORDS = 8  # loose text this long beside paragraphs is a paragraph
 
 
 def _wrap_loose_text(tree) -> None:
-    """Text written between an article's block elements rather than inside a <p> (Yahoo's first paragraph, after a
-    sidebar's </div>) becomes a paragraph of its own: trafilatura reads paragraphs and would leave it behind."""
+    """Text written between an article's blocks rather than in a <p> becomes a paragraph (trafilatura would drop it)."""
+    # Yahoo's first paragraph follows a sidebar's </div> as bare text.
     for parent in list(tree.iter(*_BLOCKS - {"p", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "pre"})):
         children = list(parent)
         if not any(child.tag == "p" for child in children):

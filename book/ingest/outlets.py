@@ -56,8 +56,7 @@ def spells_host(name: str, labels: list[str]) -> bool:
 
 
 def _host_words(name: str, label: str) -> str | None:
-    """The words of the name that spell the site's address, with the words describing it: 'Ultima Hora Mallorca'
-    → 'Ultima Hora' (ultimahora.es), 'ประชาไท Prachatai.com' → 'Prachatai.com', 'AFPBB News' stays."""
+    """The words of `name` that spell the address `label`, with those describing it: 'Ultima Hora Mallorca' → 'Ultima Hora'."""
     words = name.split()
     for length in range(len(words), 0, -1):
         for start in range(len(words) - length + 1):

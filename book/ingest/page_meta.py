@@ -47,8 +47,7 @@ class PageMeta:
 
 
 def read_meta(tree, url: str | None = None) -> PageMeta:
-    """Title, outlet, date and authors from the raw page `tree` (fetched from `url`, if known): JSON-LD first,
-    then Open Graph and meta tags, then the page's own bylines."""
+    """Title, outlet, date and authors from the raw page (fetched from `url`, if known): JSON-LD, meta tags, bylines."""
     found = PageMeta()
     for data in _json_ld(tree):
         _from_json_ld(data, found)
@@ -80,12 +79,10 @@ _PUBLISHED = ("article:published_time", "datepublished", "pubdate", "publishdate
 
 
 def _read_date(tree, metas: dict[str, str], found: PageMeta) -> None:
-    """The publication day as the page declares it, in the page's own time zone where it gives one.
-
-    A day read in UTC ('…Z', or a bare date some sites derive from it) is one day off the day the page prints
-    when the article appeared late or early in its local day; a timestamp that keeps its offset
-    ('2014-06-29 20:08:00-0400', a <time datetime> of the article) gives the page's own day.
-    """
+    """The publication day as the page declares it, in the page's own time zone where it gives one."""
+    # A day read in UTC ('…Z', or a bare date some sites derive from it) is one day off the day the page prints
+    # when the article appeared late or early in its local day; a timestamp that keeps its offset
+    # ('2014-06-29 20:08:00-0400', a <time datetime> of the article) gives the page's own day.
     if found.date is None:
         for name in _PUBLISHED:
             day = parse_iso(metas.get(name))
@@ -115,8 +112,7 @@ _SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "or", "ne", "go", "edu"
 
 
 def _linked_host(tree) -> str:
-    """The site most of a saved page's links, images and style sheets come from, when the page says no address of
-    its own: 'prachatai.com'; '' if no site clearly leads."""
+    """The site most of a saved page's links and images come from ('prachatai.com'); '' if none clearly leads."""
     sites: dict[str, int] = {}
     for address in tree.xpath("//a/@href | //img/@src | //link/@href")[:3000]:
         host = re.match(r"^(?:https?:)?//([^/:?#]+)", str(address).strip())
@@ -132,8 +128,7 @@ def _linked_host(tree) -> str:
 
 
 def _printed_date(tree):
-    """The publication date a reader sees under the headline ('Thu, 14 May 2020 17:55 UTC', 'Aug 13, 2010 – 4:39 PM'):
-    the first text after the page's <h1> that is a whole date; an update time is no publication date."""
+    """The first whole date among the texts under the page's <h1> ('Thu, 14 May 2020 17:55 UTC'), not an update time."""
     start = next((h for h in tree.iter("h1") if " ".join(h.text_content().split())), None)
     if start is None:
         return None
