@@ -33,7 +33,6 @@ class PageMeta:
     """What the page says of itself; each field with where it was read."""
 
     title: Found | None = None
-    outlet: Found | None = None
     date: Found | None = None
     authors: Found | None = None
     title_tag: str = ""                                  # the <title> as the page has it
@@ -56,7 +55,6 @@ def read_meta(tree, url: str | None = None) -> PageMeta:
     for name in ("og:site_name", "application-name"):
         if " ".join((metas.get(name) or "").split()):
             found.outlets.append(Found(" ".join(metas[name].split()), f"{'Open Graph' if ':' in name else 'meta'} {name}"))
-    found.outlet = found.outlet or (found.outlets[0] if found.outlets else None)
     found.handles = {re.sub(r"[\W_]+", "", value.casefold()) for name in ("twitter:site", "twitter:creator")
                      if (value := metas.get(name) or "").strip()}
     found.title_tag = " ".join((tree.findtext(".//title") or "").split())
@@ -89,23 +87,21 @@ def _read_date(tree, metas: dict[str, str], found: PageMeta) -> None:
             if day:
                 found.date, found.stamp = Found(day, f"meta {name}"), metas[name]
                 break
-    stamps = [(element.get("datetime") or "", "the page's <time datetime>") for element in tree.iter("time")
-              if (element.get("itemprop") or "").lower() != "datemodified"]
-    local = [(parse_iso(value), source) for value, source in stamps + [(found.stamp, "")] if offset_kind(value) == "local"]
-    local = [(day, source) for day, source in local if day]
+    local = [parse_iso(element.get("datetime")) for element in tree.iter("time")
+             if (element.get("itemprop") or "").lower() != "datemodified" and offset_kind(element.get("datetime")) == "local"]
+    local = [day for day in local if day]
     if found.date is None:
         published = next((element.get("datetime") for element in tree.iter("time")
                           if (element.get("itemprop") or "").lower() == "datepublished"
                           or element.get("pubdate") is not None), None)
+        printed = _printed_date(tree)
         if parse_iso(published):
             found.date, found.stamp = Found(parse_iso(published), "the page's <time datetime>"), published
-        elif _printed_date(tree):
-            found.date = Found(_printed_date(tree), "the date printed under the headline")
-    elif offset_kind(found.stamp) != "local" and local:
-        day, source = local[0]
-        if source and abs((day - found.date.value).days) == 1:
-            found.date = Found(day, f"{source}, in the page's own time zone ({found.date.source} gives "
-                                    f"{found.date.value.isoformat()}, the day in UTC)")
+        elif printed:
+            found.date = Found(printed, "the date printed under the headline")
+    elif offset_kind(found.stamp) != "local" and local and abs((local[0] - found.date.value).days) == 1:
+        found.date = Found(local[0], f"the page's <time datetime>, in the page's own time zone ({found.date.source} "
+                                     f"gives {found.date.value.isoformat()}, the day in UTC)")
 
 
 _SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "or", "ne", "go", "edu"}
@@ -210,7 +206,6 @@ def _from_json_ld(data: dict, found: PageMeta) -> None:
     if not kinds & ARTICLE_TYPES:
         if kinds & {"newsmediaorganization", "organization"} and _text(data.get("name")):
             found.outlets.append(Found(_text(data.get("name")), "JSON-LD Organization"))
-            found.outlet = found.outlet or found.outlets[-1]
         return
     article = "webpage" not in kinds
     if found.title is None and _text(data.get("headline")) and article:
@@ -223,7 +218,6 @@ def _from_json_ld(data: dict, found: PageMeta) -> None:
     publisher = publisher[0] if isinstance(publisher, list) and publisher else publisher
     if isinstance(publisher, dict) and _text(publisher.get("name")):
         found.outlets.insert(0, Found(_text(publisher.get("name")), "JSON-LD publisher"))
-        found.outlet = found.outlets[0]
     if found.authors is None and article:
         names = [name for author in _list(data.get("author")) for name in _author_names(author)]
         names = [name for name in dict.fromkeys(names)
