@@ -164,3 +164,8 @@ def test_a_byline_line_with_tags_gives_its_writer_only_and_a_date_far_below_the_
     cells = "".join(f"<tr><td>Field {n}</td><td>value {n}</td></tr>" for n in range(15))
     wiki = f"<h1>Now and Then, Here and There</h1><table>{cells}<tr><td>October 14, 1999</td></tr></table>"
     assert page(body=wiki).date is None
+
+
+def test_a_bullet_separates_the_headline_from_the_sites_name():
+    found = page('<meta property="og:site_name" content="Dustin Curtis on Svbtle"><title>Voice interfaces • Dustin Curtis</title>')
+    assert clean_title("Voice interfaces • Dustin Curtis", found, "Dustin Curtis on Svbtle", []) == "Voice interfaces"

@@ -246,9 +246,9 @@ def _text(value) -> str | None:
     return text or None
 
 
-# Between a headline and the site's name or section: ' | ', ' - ', ' « ', ' : ', and the full-width '：' and '｜' of
+# Between a headline and the site's name or section: ' | ', ' - ', ' « ', ' : ', ' • ', and the full-width '：' and '｜' of
 # Chinese and Japanese titles, written without spaces ('…の成否 ：日本経済新聞').
-SEPARATOR = re.compile(r"\s+(?:\||-|--|–|—|«|»|::?|·)\s+|\s*[：｜]\s*")
+SEPARATOR = re.compile(r"\s+(?:\||-|--|–|—|«|»|::?|·|•)\s+|\s*[：｜]\s*")
 # A headline's end glued to the site's name without spaces ('…临床用药需求-新华网'), read only after the page's own <h1>.
 _GLUED = re.compile(r"^\s*[-|_–—:：｜·»]\s*(?P<site>\S(?:.{0,28}\S)?)\s*$")
 # A photo credit some pages add to the headline: '（写真＝ロイター）', '(Photo: AFP)'.
