@@ -16,6 +16,7 @@ LINE_EXAMPLES = [
     "Want Weekly Recs on What to Watch, Read, and More? Sign Up for Worth Your Time",
     "Loading weather data ...",
     "Expiration DateTime: 9/23/2011 8:51:17 PM",
+    "Facebook https://fb.me/prachatai",
     "This article is for subscribers only. Subscribe now",
     "Subscribe to continue reading",
     "この記事は会員限定です。電子版に登録すると続きをお読みいただけます。",
@@ -43,6 +44,7 @@ NOT_FURNITURE = [
     "Want peace? Sign up to the treaty, the envoy told both sides on Tuesday in Moscow.",
     "Loading of the trucks took hours...",
     "Document ID: the ministry would not say what was in the papers it gave the envoys on Tuesday.",
+    "The full report is at https://example.org/report",
     "This article is for the record, the minister said.",
 ]
 CREDIT_EXAMPLES = {
@@ -129,7 +131,8 @@ def test_damaged_datelines():
 
 
 RELATED_HEADINGS = ["More Must-Reads From TIME", "Related stories", "Recommended for you", "You may also like",
-                    "Most popular", "Mehr zum Thema", "Sur le même sujet", "По теме", "Noticias relacionadas"]
+                    "Most popular", "Mehr zum Thema", "Sur le même sujet", "По теме", "Noticias relacionadas",
+                    "เรื่องที่เกี่ยวข้อง", "関連記事", "相关新闻", "مواضيع ذات صلة"]
 
 
 @pytest.mark.parametrize("heading", RELATED_HEADINGS)
@@ -160,3 +163,17 @@ def test_credits_written_as_a_sentence_one_example_per_pattern():
                  "Ten ministries contributed to this report, which found that 40 soldiers died in the first week of fighting.",
                  "He said the allies contributed to the victory."):
         assert production_credits(text) is None, text
+
+
+def test_a_list_of_other_articles_is_dropped_with_its_heading_whether_a_list_or_lines():
+    from book.ingest.records import Block, Record
+    from book.ingest.structure import sort_blocks
+    text = "The army said the ceasefire held overnight in the north of the region."
+    record = Record(title="T", provenance="p", blocks=[
+        Block(text), Block("More Must-Reads From TIME"), Block(items=("One story", "Another story")),
+        Block("Related stories\nArmy moves north\nTalks resume in Moscow"),
+        Block("Related talks are planned\nfor Monday\nand Tuesday, the envoy said."), Block("Shelling resumed at dawn.")])
+    sort_blocks(record)
+    assert [block.text or block.items for block in record.blocks] == [
+        text, "Related talks are planned\nfor Monday\nand Tuesday, the envoy said.", "Shelling resumed at dawn."]
+    assert sum("links to other articles dropped" in note for note in record.notes) == 2

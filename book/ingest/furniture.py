@@ -35,6 +35,8 @@ FURNITURE_LINES = tuple(re.compile(pattern, re.I) for pattern in (
     r"^more from .{1,60}\bsite search\s*:.{0,100}$",
     r"^want\b.{1,80}\?\s*sign up\b.{0,60}$",
     r"^loading(?:\s+\w+){0,3}\s*(?:\.\.\.|…)$",
+    # A label and a bare address or handle: 'Facebook https://fb.me/x', 'LINE ID = @x'
+    r"^[^\s:=]{1,20}(?:\s+id)?\s*[:=]?\s*(?:https?://\S+|@\w+)$",
     # A content system's fields printed with the page: 'Current DateTime: 08:48:59 23 Sep 2011', 'Documentid: 23279717'
     r"^(?:\w+\s)?(?:datetime|documentid|document id|contentid|content id)\s*:\s*[\w/:.,+ -]{1,40}$",
     # Paywalls: 'This article is for subscribers only', 'Subscribe to continue reading', 'この記事は会員限定です'
@@ -86,7 +88,8 @@ RELATED_HEADINGS = re.compile(
     r"^(?:(?:more must-reads|more stories|more) from .{1,40}|more stories|more on this|related|related stories|"
     r"related articles|related coverage|related content|recommended|recommended for you|you may also like|"
     r"most popular|most read|mehr zum thema|das könnte sie auch interessieren|weitere artikel|à lire aussi|"
-    r"sur le même sujet|читайте также|по теме|noticias relacionadas|te puede interesar|relacionado)$")
+    r"sur le même sujet|читайте также|по теме|noticias relacionadas|te puede interesar|relacionado|"
+    r"เรื่องที่เกี่ยวข้อง|関連記事|相关新闻|相关阅读|相關新聞|مواضيع ذات صلة|اقرأ أيضا|اقرأ أيضاً)$")
 
 
 def is_related_heading(text: str) -> bool:

@@ -45,6 +45,10 @@ def _without_related_lists(blocks: list[Block], notes: list[str]) -> list[Block]
             notes.append(f"links to other articles dropped: '{_short(block.text)}' and {len(following.items)} headlines")
             skip = True
             continue
+        lines = [] if block.is_list else block.text.split("\n")
+        if len(lines) >= 3 and is_related_heading(lines[0].rstrip("\\ ")):  # the list written with line breaks
+            notes.append(f"links to other articles dropped: '{_short(lines[0])}' and {len(lines) - 1} headlines")
+            continue
         kept.append(block)
     return kept
 
