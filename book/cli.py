@@ -180,7 +180,7 @@ def serve(port: int, host: str, project_dir: Path) -> None:
 @_user_errors
 def report(as_json: bool, project_dir: Path) -> None:
     """How passages were assigned to chapters, and why."""
-    from book.organise import print_report
+    from book.report import print_report
 
     print_report(project_dir, as_json=as_json)
 

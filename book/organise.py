@@ -1,4 +1,4 @@
-"""Articles → passages → chapters: scores, pins, excludes, "Further reporting", and the report."""
+"""Articles → passages → chapters: scores (kept in the build cache), pins, excludes, "Further reporting"."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from book.cache import Cache, code_version, key
 from book.models import Term
 from book.i18n import N_
 from book.project import Article, Chapter, Passage, Project
@@ -143,6 +144,32 @@ def score_passages(project: Project) -> dict[str, dict[str, int]]:
 
 
 # --- pins -----------------------------------------------------------------------------
+
+
+def score_cache(root: Path) -> Cache:
+    """Passage scores, kept under the chapters' rules and each passage's text; made by this module's code."""
+    return Cache(root, "scores", code_version(("organise.py",)))
+
+
+def passage_scores(project: Project, cache: Cache | None = None) -> dict[str, dict[str, int]]:
+    """score_passages(project), each passage's scores kept in `cache` under its text and the chapters' rules."""
+    if cache is None:
+        return score_passages(project)
+    glossary = {term.id: term for term in project.glossary}
+    matchers = [(chapter.slug, chapter_matcher(chapter, glossary)) for chapter in project.chapters]
+    rules = key(*(f"{slug}\0{matcher.pattern.pattern if matcher.pattern else ''}" for slug, matcher in matchers))
+    scores = {}
+    for passage in project.passages:
+        def score(text=passage.text):
+            plain = plain_text(text)
+            return tuple(matcher.score(plain) for _, matcher in matchers)
+
+        entry_key = key(rules, passage.text)
+        found = cache.get(entry_key, score)
+        if not (isinstance(found, tuple) and len(found) == len(matchers) and all(type(n) is int for n in found)):
+            found = cache.replace(entry_key, score())  # a damaged entry: score again
+        scores[passage.ref] = dict(zip((slug for slug, _ in matchers), found))
+    return scores
 
 
 def _pin_level(entries: frozenset[str], passage: Passage) -> int:
@@ -281,12 +308,3 @@ def _book_order(project: Project, refs: list[str]) -> tuple[str, ...]:
         return article_order(project.article(article_id)), int(number)
 
     return tuple(sorted(refs, key=key))
-
-
-
-
-def print_report(project_dir: Path | str, as_json: bool = False) -> None:
-    """`book report`: every decision with its reason, as a table or as JSON."""
-    from book.report import print_report as show
-
-    show(Path(project_dir), as_json=as_json)

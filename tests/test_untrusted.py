@@ -96,20 +96,20 @@ def test_crafted_caches_in_dist_are_never_loaded(project_copy, tmp_path):
 
 def test_a_forged_cache_is_a_miss_and_a_signed_one_a_hit(project_copy):
     from book import cache as caches
-    from book.project import load
+    from book.project import load, source_cache
 
     root = project_copy()
-    first = caches.source_cache(root)
+    first = source_cache(root)
     load(root, cache=first)
     first.save()
-    again = caches.source_cache(root)
+    again = source_cache(root)
     load(root, cache=again)
     assert again.hits and not again.misses
     path = root / "dist" / ".cache" / "sources.pickle"
     data = bytearray(path.read_bytes())
     data[-1] ^= 1  # one bit of the tag
     path.write_bytes(bytes(data))
-    forged = caches.source_cache(root)
+    forged = source_cache(root)
     load(root, cache=forged)
     assert not forged.hits and forged.misses
 
