@@ -9,6 +9,22 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "book"
 
+# DESIGN §3's stages, bottom up, as README's module map draws them: a module may import the
+# modules of its own layer and of the layers below it, never one above (a package's modules
+# go with it: "book.ingest" is every book.ingest.* module).
+LAYERS = (
+    ("contracts and tools", {"book", "book.errors", "book.clock", "book.progress", "book.i18n", "book.readable",
+                             "book.signing", "book.files", "book.lock", "book.cache", "book.models",
+                             "book.crossrefs", "book.citation_style", "book.render.model"}),
+    ("load", {"book.project", "book.ingest"}),
+    ("organise", {"book.organise", "book.glossary"}),
+    ("annotate", {"book.annotate", "book.citations", "book.editions", "book.linkcache"}),
+    ("render", {"book.render"}),
+    ("pipeline and reports", {"book.pipeline", "book.review", "book.report", "book.candidates", "book.serve",
+                              "book.scaffold"}),
+    ("commands", {"book.cli", "book.__main__"}),
+)
+
 
 def module_name(path: Path) -> str:
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
@@ -137,6 +153,32 @@ def test_no_import_cycle_inside_book():
     assert found == [], "import cycles: " + "; ".join(" ↔ ".join(component) for component in found)
 
 
+def layer_of(module: str) -> int:
+    """The layer of `module`: its own entry, else its package's (the most specific name wins)."""
+    for name in (module, *(module.rsplit(".", depth)[0] for depth in range(1, module.count(".") + 1))):
+        for number, (_, members) in enumerate(LAYERS):
+            if name in members:
+                return number
+    raise LookupError(module)
+
+
+def test_every_module_has_a_layer():
+    unplaced = []
+    for module in modules():
+        try:
+            layer_of(module)
+        except LookupError:
+            unplaced.append(module)
+    assert unplaced == [], f"place these in LAYERS (and README's module map): {unplaced}"
+
+
+def test_no_module_imports_a_later_stage():
+    upward = [f"{source} ({LAYERS[layer_of(source)][0]}) imports {target} ({LAYERS[layer_of(target)][0]})"
+              for source, targets in graph().items() for target in sorted(targets)
+              if layer_of(target) > layer_of(source)]
+    assert upward == [], "\n".join(upward)
+
+
 def test_no_module_uses_another_modules_private_names():
     found = private_uses()
     assert found == [], "\n".join(found)
@@ -145,3 +187,9 @@ def test_no_module_uses_another_modules_private_names():
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda path: str(path.relative_to(PACKAGE)))
 def test_modules_stay_short(path):
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 420
+
+
+def test_layers_place_a_module_by_its_most_specific_name():
+    assert layer_of("book.render.model") == 0 < layer_of("book.ingest.text") == 1 < layer_of("book.render.pdf")
+    with pytest.raises(LookupError):
+        layer_of("elsewhere.module")
