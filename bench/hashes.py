@@ -6,7 +6,8 @@
 Each project is copied into the work folder (the repository's book without its `book/`
 package, so the copy's code is never imported) and built through the real command,
 `python -m book build --handouts` (all formats), and the repository's book also with
-`--teacher` and `--large-print`. `--code DIR` runs the tool from another checkout (its
+`--teacher` and `--large-print`; what `book check` and `book report --json` print is
+recorded too. `--code DIR` runs the tool from another checkout (its
 `book/` first on PYTHONPATH): a worktree of an older commit gives the "before" list.
 A build that fails (tests/projects/broken) is recorded by its exit status and output.
 """
@@ -61,6 +62,12 @@ def build(name: str, source: Path, work: Path, code: Path | None) -> dict[str, s
     if code is not None:
         environment["PYTHONPATH"] = str(code)
     hashes: dict[str, str] = {}
+    for command in (["check"], ["report", "--json"]):  # what the commands say, too (scores, openings, warnings)
+        done = subprocess.run([sys.executable, "-m", "book", *command, "--project", str(project)], cwd=work,
+                              env=environment, capture_output=True, text=True)
+        text = (done.stdout + done.stderr).replace(str(project), "<project>")
+        hashes[f"[{' '.join(command)}] exit {done.returncode}"] = hashlib.sha256(text.encode()).hexdigest()
+        (work / f"{name}.{command[0]}.txt").write_text(text)
     for extra in VARIANTS.get(name, ([],)):
         label = " ".join(extra) or "default"
         command = [sys.executable, "-m", "book", "build", "--handouts", *extra, "--project", str(project)]

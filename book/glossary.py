@@ -14,10 +14,10 @@ from markdown_it.token import Token
 from book.errors import Diagnostic
 from book.files import Located, line_of, load_yaml, read_text
 from book.models import Term
+from book.plaintext import MARKDOWN, plain_text  # one parser: the book's text is the text that is scored
 from book.render.model import Part, TermMention
 
-# Raw HTML in a source is shown as text, never passed through to the book.
-MARKDOWN = MarkdownIt("commonmark", {"html": False})
+# Raw HTML in a source is shown as text, never passed through to the book (plaintext.MARKDOWN).
 # Only to find raw HTML in sources for `book check`; never used to render.
 _WITH_HTML = MarkdownIt("commonmark")
 # A source's heading is a line of the quoted text, not a heading of the book (outline, PDF/UA order).
@@ -285,7 +285,7 @@ class _Text(HTMLParser):
         self.chunks.append(data)
 
 
-def plain_text(html: str) -> str:
+def html_text(html: str) -> str:
     """The text a reader sees in an HTML fragment: tags dropped, entities decoded."""
     parser = _Text()
     parser.feed(html)
@@ -299,14 +299,7 @@ def _join(parts: tuple[Part, ...]) -> str:
 
 def parts_text(parts: tuple[Part, ...]) -> str:
     """The plain text of a passage's parts (a mention contributes its own words), ends trimmed."""
-    return plain_text(_join(parts)).strip()
-
-
-def passage_text(markdown: str) -> str:
-    """The plain text of one passage of Markdown, as the book prints it."""
-    out = Parts()
-    render_tokens(MARKDOWN.parse(markdown), out, None, "")
-    return parts_text(out.finish())
+    return html_text(_join(parts)).strip()
 
 
 def unshown_markup(project) -> tuple[Diagnostic, ...]:
@@ -386,7 +379,7 @@ def unused_terms(project) -> tuple[Diagnostic, ...]:
     if not project.glossary:
         return ()
     matcher = Matcher(project.glossary)
-    used = {match.term_id for passage in project.passages for match in matcher.find(passage_text(passage.text))}
+    used = {match.term_id for passage in project.passages for match in matcher.find(plain_text(passage.text))}
     lines = entry_lines(project.root)
     return tuple(
         Diagnostic("glossary.yaml", lines.get(term.id, 0), f"glossary entry '{term.id}' is never used in the corpus", "warning")

@@ -8,11 +8,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
 from book.cache import Cache, code_version, key
-from book.models import Term
 from book.i18n import N_
+from book.models import Term
+from book.plaintext import plain_text
 from book.project import Article, Chapter, Passage, Project
 
 FURTHER = "further"  # slug of the final "Further reporting" chapter
@@ -22,8 +21,6 @@ FURTHER_INTRO = N_(
     "to be placed in a themed chapter. They are printed here in full so that every source "
     "in the collection can be read."
 )
-
-_MARKDOWN = MarkdownIt("commonmark")
 
 
 @dataclass(frozen=True)
@@ -56,38 +53,6 @@ class Plan:
 
 
 # --- matching ---------------------------------------------------------------------------
-
-
-# Text without these needs no Markdown parser: its plain text is its lines, stripped.
-_MARKUP = re.compile(r"[\\`*_\[\]<>&!#|~\x00]|[^\S \n]|^\s*(?:[-+=>]|\d+[.)])|^\s{4}|\n\s*\n", re.MULTILINE)
-
-
-def plain_text(markdown: str) -> str:
-    """The words a reader sees in a passage: Markdown syntax, links and inline HTML removed."""
-    if not _MARKUP.search(markdown):
-        return "\n".join(line.strip(" ") for line in markdown.strip(" \n").split("\n"))
-    return markdown_text(markdown)
-
-
-def markdown_text(markdown: str) -> str:
-    """plain_text() through the Markdown parser, for passages with any markup."""
-    words: list[str] = []
-    for token in _MARKDOWN.parse(markdown):
-        if token.type == "inline":
-            words.append("".join(_inline_text(child) for child in token.children or ()))
-        elif token.type in ("code_block", "fence"):
-            words.append(token.content)
-    return "\n".join(words)
-
-
-def _inline_text(token) -> str:
-    if token.type in ("text", "code_inline"):
-        return token.content
-    if token.type in ("softbreak", "hardbreak"):
-        return "\n"
-    if token.type == "image":
-        return "".join(_inline_text(child) for child in token.children or ())
-    return ""
 
 
 def keyword_pattern(keyword: str) -> str:
