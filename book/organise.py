@@ -9,18 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from book.cache import Cache, code_version, key
-from book.i18n import N_
 from book.models import Term
 from book.plaintext import plain_text
 from book.project import Article, Chapter, Passage, Project
+from book.words import FURTHER_INTRO, FURTHER_TITLE  # English here; annotate gives the book its language's words
 
 FURTHER = "further"  # slug of the final "Further reporting" chapter
-FURTHER_TITLE = N_("Further reporting")  # English here; annotate gives the book its language's words
-FURTHER_INTRO = N_(
-    "The sources in this chapter did not match any of the book's themes closely enough "
-    "to be placed in a themed chapter. They are printed here in full so that every source "
-    "in the collection can be read."
-)
 
 
 @dataclass(frozen=True)

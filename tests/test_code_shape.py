@@ -15,7 +15,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "book"
 LAYERS = (
     ("contracts and tools", {"book", "book.errors", "book.clock", "book.progress", "book.i18n", "book.readable",
                              "book.signing", "book.files", "book.lock", "book.cache", "book.models",
-                             "book.crossrefs", "book.citation_style", "book.render.model"}),
+                             "book.crossrefs", "book.citation_style", "book.render.model", "book.plaintext",
+                             "book.words"}),
     ("load", {"book.project", "book.ingest"}),
     ("organise", {"book.organise", "book.glossary"}),
     ("annotate", {"book.annotate", "book.citations", "book.editions", "book.linkcache"}),
@@ -155,7 +156,8 @@ def test_no_import_cycle_inside_book():
 
 def layer_of(module: str) -> int:
     """The layer of `module`: its own entry, else its package's (the most specific name wins)."""
-    for name in (module, *(module.rsplit(".", depth)[0] for depth in range(1, module.count(".") + 1))):
+    packages = (module.rsplit(".", depth)[0] for depth in range(1, module.count(".")))  # never the root, "book"
+    for name in (module, *packages):
         for number, (_, members) in enumerate(LAYERS):
             if name in members:
                 return number
@@ -191,5 +193,27 @@ def test_modules_stay_short(path):
 
 def test_layers_place_a_module_by_its_most_specific_name():
     assert layer_of("book.render.model") == 0 < layer_of("book.ingest.text") == 1 < layer_of("book.render.pdf")
-    with pytest.raises(LookupError):
-        layer_of("elsewhere.module")
+    for unplaced in ("elsewhere.module", "book.new_module"):  # a new module of book/ is placed on purpose
+        with pytest.raises(LookupError):
+            layer_of(unplaced)
+
+
+def test_the_books_fixed_words_are_written_in_one_module():
+    """Words code puts in the book are messages of book/words.py (the catalogues translate them), nowhere else in Python."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "words.py" and path.parent == PACKAGE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_":
+                found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+    assert found == []
+
+
+def test_readme_s_module_map_names_every_module_of_book_and_render():
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("The code is the `book/` package"):readme.index("## The commands")]
+    paths = [path for folder in (PACKAGE, PACKAGE / "render") for path in sorted(folder.glob("*.py"))
+             if path.name not in ("__init__.py", "__main__.py")]
+    assert [path.name for path in paths
+            if f"`{path.name}`" not in section and f"`{path.relative_to(PACKAGE).as_posix()}`" not in section] == []
