@@ -114,6 +114,42 @@ def test_a_forged_cache_is_a_miss_and_a_signed_one_a_hit(project_copy):
     assert not forged.hits and forged.misses
 
 
+class _Runs:
+    """Pickles as a call of `function(*arguments)`: what a forged cache would hold to run code when read."""
+
+    def __init__(self, function, *arguments):
+        self.function, self.arguments = function, arguments
+
+    def __reduce__(self):
+        return self.function, self.arguments
+
+
+@pytest.mark.parametrize("payload", ["system", "import", "class"])
+def test_a_cache_signed_with_the_users_own_key_still_never_runs_code(project_copy, payload):
+    """Even with the key stolen, a frame may build only data: a function, a module to import or any other class is a miss."""
+    from book import cache as caches
+    from book import signing
+    from book.project import load, source_cache
+
+    root = project_copy()
+    marker = root / "ran"
+    first = source_cache(root)
+    load(root, cache=first)
+    first.save()
+    value = {"system": _Runs(os.system, f"touch {marker}"),
+             "import": _Runs(__import__, "this"),  # importing a module runs its code
+             "class": _Runs(subprocess.Popen, ["touch", str(marker)])}[payload]
+    signer = signing.Signer(signing.user_key(root), "sources")
+    with open(root / "dist" / ".cache" / "sources.pickle", "wb") as stream:
+        caches.write_frame(stream, {"version": first.version, "entries": {"any": value}}, signer)
+    again = source_cache(root)
+    assert again._old == {}  # nothing was read
+    assert load(root, cache=again).articles == load(root).articles
+    assert not marker.exists()
+    with pytest.raises(pickle.UnpicklingError):
+        caches.data_loads(pickle.dumps(value))
+
+
 def _build(root: Path, *args: str, env=None) -> subprocess.CompletedProcess:
     """`book build ARGS` in a process of its own (templates compiled afresh, as a user's build would)."""
     return subprocess.run([sys.executable, "-m", "book", "build", *args, "--project", str(root)],
