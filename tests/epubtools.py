@@ -118,3 +118,13 @@ def _drop_keep_tail(element: etree._Element) -> None:
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def chart_positions(svg: bytes) -> tuple[list[float], list[float]]:
+    """The x of every bar's corners and of every name, in a balance chart drawn by Matplotlib."""
+    root = etree.fromstring(svg)
+    bars = [float(x) for path in root.xpath("//*[local-name()='path'][contains(@style, '#5b7083')]")
+            for x in re.findall(r"[ML] ([\d.]+) ", path.get("d"))]
+    names = [float(re.match(r"translate\(([\d.]+)", group.get("transform")).group(1))
+             for group in root.xpath("//*[starts-with(@id, 'ytick_')]//*[local-name()='g'][@transform]")]
+    return bars, names

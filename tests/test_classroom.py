@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from book.cli import main
-from tests.epubtools import XHTML, epubcheck, squash
+from tests.epubtools import XHTML, chart_positions, epubcheck, squash
 from tests.pdftools import destinations_and_links
 
 STEM = "the-kessa-valley-dispute-edition-1"
@@ -180,6 +180,8 @@ def test_each_chapter_shows_its_balance_as_a_chart_with_a_text_alternative(class
     assert image.get("alt") == alt and image.get("src") == "images/balance-water-rights.svg"
     assert 'media-type="image/svg+xml"' in opf and "bar charts of a chapter" in opf
     assert svg.tag == "{http://www.w3.org/2000/svg}svg" and not svg.xpath("//*[local-name()='script' or local-name()='image']")
+    bars, names = chart_positions(etree.tostring(svg))
+    assert bars and names and max(names) < min(bars)  # read from the left: the names, then the bars
     table = [" ".join(squash(cell.text or "") for cell in row) for row in chapter.iterfind(f".//{{{XHTML}}}tbody/{{{XHTML}}}tr")]
     assert table == ["Northland press 3", "Southland government 1"]  # the table stays beside the chart
     assert ace(epub, tmp_path / "ace").outcome == "pass"

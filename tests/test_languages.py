@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from book.cli import main
-from tests.epubtools import ace, epubcheck
+from tests.epubtools import ace, chart_positions, epubcheck
 from tests.webtools import chromium, static_server
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -231,6 +231,27 @@ def test_an_arabic_book_is_laid_out_right_to_left(built, tmp_path):
     assert "Book-Naskh-Arabic" in used and "Georgian" not in used and "Armenian" not in used and "DejaVu" not in used
     assert ("/Div", "en") in struct_langs(pdf)
     assert '<html lang="ar" dir="rtl">' in output(dist, ".html").read_text(encoding="utf-8")
+    # The balance chart reads from the right: every name to the right of every bar.
+    bars, names = chart_positions(files["EPUB/images/balance-almiyah.svg"])
+    assert bars and names and max(bars) < min(names)
+    # The web edition's pager points the way the book reads: the previous chapter to the right.
+    site = dist / output(dist, ".epub").stem
+    pager = (site / "chapter-almuzariun.html").read_text(encoding="utf-8")
+    assert re.search(r'<a rel="prev" href="chapter-almiyah.html[^"]*">→ المياه</a>', pager)
+    first = (site / "chapter-almiyah.html").read_text(encoding="utf-8")
+    assert re.search(r'<a rel="next" href="chapter-almuzariun.html[^"]*">المزارعون ←</a>', first)
+    # … and is laid out from the right in a real browser: a passage's rule on its right, the page not scrolled sideways.
+    with static_server(site) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 800, "height": 900})
+        page.goto(url + "chapter-almiyah.html")
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        rule = page.evaluate("(() => { const s = getComputedStyle(document.querySelector('.passage'));"
+                             " return [s.borderRightWidth, s.borderLeftWidth]; })()")
+        assert rule == ["3px", "0px"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= 800
+        nav = page.locator(".pager a[rel='next']").bounding_box()
+        assert nav["x"] < 400  # the next chapter lies to the left
+
 
 
 def test_an_english_book_marks_a_russian_source(project_copy, monkeypatch):

@@ -3,7 +3,8 @@
 The chart repeats the chapter's table ("Whose reporting this chapter quotes"), which stays: the image
 has a text alternative that says the same in words. Letters are drawn as outlines with the book's own
 font, so the chart looks the same in every reader and needs no font of its own; one colour for every
-bar, so that no side is singled out. The same rows give the same bytes (no dates, fixed ids).
+bar, so that no side is singled out. The same rows give the same bytes (no dates, fixed ids). A
+right-to-left book's chart is mirrored: names on the right, bars growing to the left.
 """
 
 from __future__ import annotations
@@ -57,12 +58,17 @@ def _balance_svg(rows: tuple[BalanceRow, ...], words: i18n.Words) -> bytes:
         names = [perspective_text(row.perspective) for row in rows][::-1]
         counts = [row.passages for row in rows][::-1]
         bars = axes.barh(range(len(rows)), counts, color=BAR, height=0.62)
-        axes.bar_label(bars, padding=3, fontsize=8.5)
         axes.set_yticks(range(len(rows)), labels=names)
-        axes.set_xlim(0, max(counts) * 1.15 or 1)
+        limits = (0, max(counts) * 1.15 or 1)
+        start = "left"
+        if words.direction == "rtl":  # read from the right: names on the right, bars growing leftwards
+            limits, start = limits[::-1], "right"
+            axes.yaxis.tick_right()
+        axes.set_xlim(*limits)
+        axes.bar_label(bars, padding=3, fontsize=8.5)  # after the axis is set: Matplotlib places counts by its direction
         axes.xaxis.set_visible(False)
-        for side in ("top", "right", "bottom"):
-            axes.spines[side].set_visible(False)
+        for side in ("top", "right", "bottom", "left"):
+            axes.spines[side].set_visible(side == start)
         axes.tick_params(axis="y", length=0)
         figure.tight_layout(pad=0.3)
         out = io.BytesIO()

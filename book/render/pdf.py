@@ -29,7 +29,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from book import files, i18n, progress
 from book.clock import build_time, source_date_epoch
 from book.errors import RenderError
-from book.render import html, pdfjoin
+from book.render import html, linebreak, pdfjoin
 from book.render.model import Book, ChapterView
 from book.render.typeset import typeset
 
@@ -175,7 +175,7 @@ class PrintBuild:
 
     def layout(self, source: str):
         """The HTML laid out into pages (a weasyprint Document)."""
-        with progress.stage("PDF layout", unit="pages"), progress.weasyprint_pages():
+        with progress.stage("PDF layout", unit="pages"), progress.weasyprint_pages(), linebreak.whole_lines():
             document = weasyprint.HTML(string=source, base_url=self.project_root.as_uri() + "/", url_fetcher=self.fetcher)
             return document.render(font_config=self.fonts, **OPTIONS)
 

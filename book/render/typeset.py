@@ -7,7 +7,8 @@
   ending in a hyphen is read as a hyphenated word by text extraction (pdftotext joins
   it to the next line), which is what the automatic hyphens (U+002D) rely on.
 - A paragraph's last word of four letters or fewer is kept with the word before it
-  (no "fer." alone on the last line; WeasyPrint 70 has no `text-wrap: pretty`).
+  (no "fer." alone on the last line; WeasyPrint 70 has no `text-wrap: pretty`); a
+  longer last word is not hyphenated (no "ers?" alone on it).
 Only text between tags changes, never the words: spans are added around them.
 """
 
@@ -47,6 +48,8 @@ def typeset(source: str) -> str:
             last = _LAST_WORDS.search(piece) if ends_block else None
             if last and len(_letters(last.group(2))) <= 4:  # a short last word: kept on the line with the one before
                 out.append(_WORD.sub(_wrap, piece[:last.start()]) + f'<span class="nobr">{last.group(0)}</span>')
+            elif last:  # a longer last word is not hyphenated: no "ers?" alone on the last line
+                out.append(_WORD.sub(_wrap, piece[:last.start(2)]) + _WORD.sub(_unhyphenated, piece[last.start(2):]))
             else:
                 out.append(_WORD.sub(_wrap, piece))
     return "".join(out)
@@ -54,6 +57,11 @@ def typeset(source: str) -> str:
 
 def _letters(word: str) -> str:
     return "".join(character for character in word if character.isalnum())
+
+
+def _unhyphenated(match: re.Match) -> str:
+    wrapped = _wrap(match)
+    return wrapped if wrapped != match.group(1) else f'<span class="nohy">{wrapped}</span>'
 
 
 def _wrap(match: re.Match) -> str:
