@@ -88,7 +88,8 @@ def judge(found: dict | None, page: dict, reference: str) -> dict:
         result["precision"], result["recall"], result["f1"] = scores(found["body"], reference)
     if page["title"] is not None:
         result["title"] = key(found["title"]) in {key(title) for title in page["title"]}
-    result["outlet"] = key(found["outlet"]) in {key(name) for name in page["outlet"]}
+    result["outlet"] = (key(found["outlet"]) in {key(name) for name in page["outlet"]} if page["outlet"] is not None
+                        else not found["outlet"])  # null: nothing on the page names the outlet
     if "date" in page:
         result["date"] = (found["date"] or None) == page["date"]
     if "authors" in page:
@@ -136,7 +137,7 @@ def main() -> int:
             if mine["refused"] or misses or mine.get("furniture"):
                 print(f"{page['page']}: refused" if mine["refused"] else
                       f"{page['page']}: wrong {misses} got {mine['got']} furniture {mine['furniture']}")
-    outlets = {key(page["outlet"][0]) for page in manifest["pages"]}
+    outlets = {key(page["outlet"][0]) for page in manifest["pages"] if page["outlet"]}
     print(f"{len(manifest['pages'])} pages, {len(outlets)} outlets")
     totals = {name: summary(results) for name, results in rows.items()}
     for name, total in totals.items():

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from book.ingest.furniture import (CREDIT_ROLES, FURNITURE_LINES, FURNITURE_WORDS, damaged_dateline,
-                                   is_furniture_line, production_credits)
+from book.ingest.furniture import (CONTRIBUTED, CREDIT_ROLES, FURNITURE_LINES, FURNITURE_WORDS, damaged_dateline,
+                                   is_furniture_line, is_related_heading, production_credits)
 
 LINE_EXAMPLES = [
     "Read more: Armenia and Azerbaijan agree a truce",
     "Sign up for our daily newsletter",
     "Get the Morning Brief newsletter in your inbox",
+    "Sign up to receive regular updates with the latest roles suitable for you",
+    "More from Bing and MSN Lifestyle Site Search: Get additional content on saving on your grocery bill",
+    "Want Weekly Recs on What to Watch, Read, and More? Sign Up for Worth Your Time",
+    "Loading weather data ...",
+    "Expiration DateTime: 9/23/2011 8:51:17 PM",
+    "Facebook https://fb.me/prachatai",
+    "This article is for subscribers only. Subscribe now",
+    "Subscribe to continue reading",
+    "この記事は会員限定です。電子版に登録すると続きをお読みいただけます。",
     "Follow Jane Roe on Twitter @janeroe",
     "Order Reprints | Today's Paper | Subscribe",
     "© 2020 Reuters. All rights reserved.",
@@ -30,6 +39,13 @@ NOT_FURNITURE = [
     "Related parties met in Geneva on Tuesday.",
     "© is the sign he drew on the map.",
     "“Share the burden,” she said.",
+    "Sign up to receive a pension, veterans must register by May.",
+    "More from the ministry came on Tuesday.",
+    "Want peace? Sign up to the treaty, the envoy told both sides on Tuesday in Moscow.",
+    "Loading of the trucks took hours...",
+    "Document ID: the ministry would not say what was in the papers it gave the envoys on Tuesday.",
+    "The full report is at https://example.org/report",
+    "This article is for the record, the minister said.",
 ]
 CREDIT_EXAMPLES = {
     r"(?:additional )?reporting by": "Additional reporting by Jane Roe in Baku",
@@ -45,6 +61,7 @@ CREDIT_EXAMPLES = {
     r"graphics by": "Graphics by Li Wei",
     r"research by": "Research by Ana Li",
     r"fact[- ]checking by": "Fact-checking by Ana Li",
+    r"contributing\s*:": "Contributing: Liz Szabo, Michael Winter, Associated Press",
     r"mitarbeit\s*:": "Mitarbeit: Anna Müller",
     r"redaktion\s*:": "Redaktion: Jan Weber",
     r"redigiert von": "Redigiert von Jan Weber",
@@ -111,3 +128,52 @@ def test_damaged_datelines():
     assert damaged_dateline("(JNS) — The army said")[1] == "JNS"
     for text in ("(The army said) it would stop", "(AP) The army said", "( / ) nothing"):
         assert damaged_dateline(text) is None, text
+
+
+RELATED_HEADINGS = ["More Must-Reads From TIME", "Related stories", "Recommended for you", "You may also like",
+                    "Most popular", "Mehr zum Thema", "Sur le même sujet", "По теме", "Noticias relacionadas",
+                    "เรื่องที่เกี่ยวข้อง", "関連記事", "相关新闻", "مواضيع ذات صلة"]
+
+
+@pytest.mark.parametrize("heading", RELATED_HEADINGS)
+def test_headings_of_lists_of_other_articles(heading):
+    assert is_related_heading(heading)
+
+
+def test_a_sentence_is_no_related_heading():
+    for text in ("More from the ministry came on Tuesday after the talks in Moscow had ended for the day.",
+                 "Related talks are planned", "Most of the soldiers were conscripts."):
+        assert not is_related_heading(text), text
+
+
+CONTRIBUTED_EXAMPLES = [
+    "Associated Press writer Jane Roe in Baku contributed to this report.",
+    "Marie Dupont et Jean Martin ont contribué à cet article",
+    "Anna Müller hat zu diesem Bericht beigetragen.",
+    "Ana García colaboró en esta información.",
+]
+
+
+def test_credits_written_as_a_sentence_one_example_per_pattern():
+    for pattern in CONTRIBUTED:
+        assert any(pattern.match(example) for example in CONTRIBUTED_EXAMPLES), pattern.pattern
+    for example in CONTRIBUTED_EXAMPLES:
+        assert production_credits(example) == example.rstrip(".")
+    for text in ("The army said it contributed to this report. Then it withdrew.",
+                 "Ten ministries contributed to this report, which found that 40 soldiers died in the first week of fighting.",
+                 "He said the allies contributed to the victory."):
+        assert production_credits(text) is None, text
+
+
+def test_a_list_of_other_articles_is_dropped_with_its_heading_whether_a_list_or_lines():
+    from book.ingest.records import Block, Record
+    from book.ingest.structure import sort_blocks
+    text = "The army said the ceasefire held overnight in the north of the region."
+    record = Record(title="T", provenance="p", blocks=[
+        Block(text), Block("More Must-Reads From TIME"), Block(items=("One story", "Another story")),
+        Block("Related stories\nArmy moves north\nTalks resume in Moscow"),
+        Block("Related talks are planned\nfor Monday\nand Tuesday, the envoy said."), Block("Shelling resumed at dawn.")])
+    sort_blocks(record)
+    assert [block.text or block.items for block in record.blocks] == [
+        text, "Related talks are planned\nfor Monday\nand Tuesday, the envoy said.", "Shelling resumed at dawn."]
+    assert sum("links to other articles dropped" in note for note in record.notes) == 2

@@ -529,7 +529,8 @@ def test_a_page_wrapped_in_a_form_and_a_layout_table_keeps_its_published_metadat
 
 
 def test_person_names_only_and_outlets_as_readers_write_them():
-    from book.ingest.page_meta import outlet_name, person_names
+    from book.ingest.bylines import person_names
+    from book.ingest.outlets import outlet_name
     assert person_names("By Jane Roe and Li Wei") == ["Jane Roe", "Li Wei"]
     assert person_names("JANE ROE, LI WEI") == ["Jane Roe", "Li Wei"]
     for junk in ("Ap Auto Writer", "is a reporter", "jane.roe@example.com", "https://www.facebook.com/janeroe",

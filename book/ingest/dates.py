@@ -74,12 +74,30 @@ def yearless(text: str) -> PartialDate | None:
     return found if found.complete(2000) else None  # 2000 is a leap year: 29 February is possible
 
 
+# A timestamp as pages declare it: extended ('2014-06-29T20:08:00-04:00', '2014-06-29 20:08:00-0400') or basic
+# ('20180619T055000+0900') ISO 8601, with the offset from UTC it was written in, if any.
+_STAMP = re.compile(
+    r"^\s*(?:(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})|(?P<byear>\d{4})(?P<bmonth>\d{2})(?P<bday>\d{2})(?=T|\s|$))"
+    r"(?:[T\s]\d{2}:?\d{2}(?::?\d{2}(?:[.,]\d+)?)?\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?", re.I)
+
+
 def parse_iso(value: str | None) -> dt.date | None:
-    """An ISO date ('2021-03-04', or the date part of a timestamp), or None."""
-    match = ISO.match(value or "")
+    """An ISO date ('2021-03-04', '20210304', or the date part of a timestamp) as written, or None."""
+    match = _STAMP.match(value or "")
     if not match:
         return None
-    return PartialDate(int(match["month"]), int(match["day"]), int(match["year"])).complete()
+    year, month, day = (match["year"], match["month"], match["day"]) if match["year"] else (
+        match["byear"], match["bmonth"], match["bday"])
+    return PartialDate(int(month), int(day), int(year)).complete()
+
+
+def offset_kind(value: str | None) -> str | None:
+    """'local' for a non-zero offset from UTC ('…-04:00'), 'utc' for 'Z' or '+00:00', None if there is none."""
+    match = _STAMP.match(value or "")
+    zone = match["zone"] if match else None
+    if not zone:
+        return None
+    return "utc" if zone.upper() in ("Z", "UTC", "GMT") or not zone.strip("+-0:") else "local"
 
 
 def infer_year(dates: list[PartialDate]) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from book.ingest import lines as L
-from book.ingest.furniture import damaged_dateline, production_credits
+from book.ingest.furniture import damaged_dateline, is_related_heading, production_credits
 from book.ingest.records import Block, Record
 
 SUBHEAD_WORDS = 12      # a subhead is a short line
@@ -16,7 +16,7 @@ def sort_blocks(record: Record) -> None:
     """Credits into `credits`, pull-quotes dropped, subheads marked as headings; each change noted for the report."""
     kept: list[Block] = []
     credits: list[str] = []
-    for block in record.blocks:
+    for block in _without_related_lists(record.blocks, record.notes):
         found = None if block.is_list else production_credits(block.text)
         if found:
             credits.append(found)
@@ -30,6 +30,27 @@ def sort_blocks(record: Record) -> None:
             kept[index] = Block(block.text, heading=True)
             record.notes.append(f"subhead kept as a heading inside the article: '{_short(block.text)}'")
     record.blocks = _without_pull_quotes(kept, record.notes)
+
+
+def _without_related_lists(blocks: list[Block], notes: list[str]) -> list[Block]:
+    """Drop a list of other articles with its heading ('More Must-Reads From TIME' and the headlines under it)."""
+    kept: list[Block] = []
+    skip = False
+    for index, block in enumerate(blocks):
+        if skip:
+            skip = False
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if not block.is_list and following is not None and following.is_list and is_related_heading(block.text):
+            notes.append(f"links to other articles dropped: '{_short(block.text)}' and {len(following.items)} headlines")
+            skip = True
+            continue
+        lines = [] if block.is_list else block.text.split("\n")
+        if len(lines) >= 3 and is_related_heading(lines[0].rstrip("\\ ")):  # the list written with line breaks
+            notes.append(f"links to other articles dropped: '{_short(lines[0])}' and {len(lines) - 1} headlines")
+            continue
+        kept.append(block)
+    return kept
 
 
 def _is_subhead(blocks: list[Block], index: int) -> bool:
