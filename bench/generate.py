@@ -3,7 +3,7 @@
     python bench/generate.py OUT --articles 1000 [--template .] [--terms 50] [--seed 1] [--shape long]
 
 The book settings, chapters, outlets and glossary come from the template (by default
-the repository's own book); the chapters' pins are dropped (they name real articles).
+the repository's own book); the chapters' pins and teacher's notes are dropped (they name real articles).
 Article bodies are random text that mentions glossary names and chapter keywords, so
 that organise and linking have real work to do. `--terms` pads (or trims) the glossary
 to that many entries with synthetic ones. `--shape long` keeps only the template's first
@@ -58,9 +58,10 @@ def _chapters(template: Path, out: Path, yaml: YAML, term_ids: set[str], keep: i
         front = yaml.load(front_text)
         front.pop("include", None)
         front.pop("exclude", None)
-        front.pop("teacher_notes", None)  # they cite real articles by id
-        if "questions" in front:  # notes for the teacher cite real articles by id: the questions alone
-            front["questions"] = [str(q["question"]) if isinstance(q, dict) else q for q in front["questions"]]
+        for question in front.get("questions", []):
+            if hasattr(question, "pop"):
+                question.pop("note", None)  # a note for the teacher names real passages too
+        front.pop("teacher_notes", None)
         match = front.get("match", {})
         if "terms" in match:
             match["terms"] = [term for term in match["terms"] if str(term) in term_ids]

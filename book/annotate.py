@@ -35,7 +35,7 @@ from book.render.model import (
 
 def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker | None = None,
              teacher: bool = False) -> Book:
-    """The book the renderers read (DESIGN §3 stage 4); `linker` is a fresh one (e.g. cache.CachedLinker) if given.
+    """The book the renderers read (DESIGN §3 stage 4); `linker` is a fresh one (e.g. linkcache.CachedLinker) if given.
 
     Notes for the teacher are in the book only with `teacher` (the teacher's edition).
     """

@@ -1,43 +1,40 @@
-"""What does not change between builds, kept in `<project>/dist/.cache/` and keyed by content.
+"""One caching layer: stage results kept in `<project>/dist/.cache/`, keyed by what they depend on.
 
-A cache is one pickle file per kind (parsed source files, passage scores, glossary
-links), holding `{key: value}` where the key is a SHA-256 of everything the value
-depends on: the file's bytes and path, or a passage's text and the chapters' rules.
-The whole file is invalidated by the tool's version and by the code that produced it.
-A missing, unreadable or corrupt cache is an empty one: the build parses again and
-never fails because of it.
+A stage declares what its result depends on: a key over its inputs' fingerprints (`key`:
+a file's path and bytes, a passage's text and the chapters' rules …) and its own code
+version (`code_version`: the tool's version and the source of the modules that make the
+result). This module memoises results by that key and knows nothing of how a stage works
+inside. A missing, unreadable, damaged or foreign entry is a miss: the stage works it out
+again and the build never fails because of the cache.
 
-Rendering (`rendering`) keeps the compiled templates and one more kind: the print and
-web HTML of each article group, keyed by the group itself (its passages, mentions and
-citation; its note number is put in afterwards) and the links it was rendered with.
+A cache is one file per kind (`Cache(root, name, version)`): a header (`{"version",
+"entries"}`) followed by one frame per later build that found something new, holding only
+its new entries, so a build that adds one source appends a few entries instead of
+rewriting the whole cache. When the file holds too many entries the last build did not use
+(or too many appended frames), it is rewritten with only the used ones. Every frame is
+signed with this user's own key (book.signing) and is decoded only once its tag verifies.
 
-The file is a header (`{"version", "entries"}`) followed by one pickle per later build
-that found something new, holding only its new entries: a build that adds one source
-appends a few entries instead of rewriting the whole cache. When the file holds too
-many entries the last build did not use (or too many appended pickles), it is
-rewritten with only the used ones, so it does not grow without bound.
+Jinja's compiled templates are kept by the same rules (`bytecode_cache`).
 """
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import hashlib
 import io
 import logging
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import jinja2
-from markdown_it.common.utils import escapeHtml
+import pydantic
 
 import book
 from book import files, lock, signing
 from book.errors import ProjectError
-from book.glossary import MARKDOWN, Linker, Match, Matcher, _Parts, _render, parts_text
 
 LOGGER = logging.getLogger("book.cache")
 FOLDER = Path("dist") / ".cache"
@@ -52,6 +49,16 @@ def key(*parts: str | bytes) -> str:
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
     return digest.hexdigest()
+
+
+class Deferred:
+    """A value kept encoded inside a cached entry and decoded only when asked for (e.g. YAML needed only for a message's line)."""
+
+    def __init__(self, value: Any):
+        self.encoded = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def value(self) -> Any:
+        return data_loads(self.encoded)
 
 
 def code_version(modules: Iterable[str]) -> str:
@@ -145,6 +152,37 @@ class Cache:
             LOGGER.debug("%s: not written (%s)", self.path, error)
 
 
+# Pickle, restricted to data: a frame may build only plain values (str, numbers, tuples, lists,
+# dicts, sets) and the data classes stages keep (book's dataclasses and Pydantic models, dates,
+# paths, ruamel's YAML nodes with their line marks). Any other global (a function such as
+# os.system, any other class, a module not listed, whose import would run code) is refused before
+# it is imported, so even a frame signed with a stolen key cannot run code; it is a miss. As fast
+# as plain pickle (the check runs once per class per frame), where a text format would have to
+# validate every model again on the way back in.
+_DATA_MODULES = ("ruamel.yaml.comments", "ruamel.yaml.scalarstring", "ruamel.yaml.tokens", "ruamel.yaml.error",
+                 "ruamel.yaml.tag", "datetime", "pathlib")
+
+
+class _DataUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        if "." not in name and (module in _DATA_MODULES or module.startswith("book.")):
+            found = super().find_class(module, name)
+            if isinstance(found, type) and found.__module__ == module and _is_data_class(found):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name}: not a data class of the cache")
+
+
+def _is_data_class(found: type) -> bool:
+    if not found.__module__.startswith("book."):
+        return True  # a class of the listed modules: YAML nodes, dates, paths
+    return found is Deferred or dataclasses.is_dataclass(found) or issubclass(found, pydantic.BaseModel)
+
+
+def data_loads(blob: bytes) -> Any:
+    """A pickled value, built only from data (pickle.UnpicklingError otherwise, a miss for the cache)."""
+    return _DataUnpickler(io.BytesIO(blob)).load()
+
+
 # A cache file is a sequence of frames, each [8-byte length][pickle][HMAC-SHA256 tag], the tag
 # under this user's key (book.signing): a frame is unpickled only once its tag verifies.
 
@@ -182,7 +220,7 @@ def read_frame(stream, signer: signing.Signer) -> Any:
     blob = _read_exactly(stream, length)
     if not signer.verify(_read_exactly(stream, signing.TAG_BYTES), blob):
         raise ValueError("a frame not signed with this user's key")
-    return pickle.loads(blob)  # noqa: S301 - signed by this user's own build
+    return data_loads(blob)  # signed by this user's own build, and data only even if it were not
 
 
 def _read_exactly(stream, size: int) -> bytes:
@@ -207,199 +245,6 @@ def _write_atomic(path: Path, stored: dict, signer: signing.Signer) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
-
-
-def source_cache(root: Path) -> Cache:
-    """Parsed articles and chapters, keyed by each file's path and bytes."""
-    return Cache(root, "sources", code_version(("project.py", "models.py", "files.py")))
-
-
-def passage_scores(project, cache: Cache | None = None) -> dict[str, dict[str, int]]:
-    """organise.score_passages(project), with each passage's scores kept under its text and the rules."""
-    from book.organise import chapter_matcher, plain_text, score_passages
-
-    if cache is None:
-        return score_passages(project)
-    glossary = {term.id: term for term in project.glossary}
-    matchers = [(chapter.slug, chapter_matcher(chapter, glossary)) for chapter in project.chapters]
-    rules = key(*(f"{slug}\0{matcher.pattern.pattern if matcher.pattern else ''}" for slug, matcher in matchers))
-    scores = {}
-    for passage in project.passages:
-        def score(text=passage.text):
-            plain = plain_text(text)
-            return tuple(matcher.score(plain) for _, matcher in matchers)
-
-        entry_key = key(rules, passage.text)
-        found = cache.get(entry_key, score)
-        if not (isinstance(found, tuple) and len(found) == len(matchers) and all(type(n) is int for n in found)):
-            found = cache.replace(entry_key, score())  # a damaged entry: score again
-        scores[passage.ref] = dict(zip((slug for slug, _ in matchers), found))
-    return scores
-
-
-def score_cache(root: Path) -> Cache:
-    """Passage scores, keyed by the chapters' rules and each passage's text."""
-    return Cache(root, "scores", code_version(("organise.py",)))
-
-
-# --- glossary links ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Slot:
-    """Where a glossary name was found in a passage: a link or plain text, decided when it is placed."""
-
-    match: Match
-
-    @property
-    def text(self) -> str:
-        return self.match.text
-
-
-@dataclass(frozen=True)
-class _Unlinked:
-    """Text inside a source's own link: its names are uses of terms, never links."""
-
-    text: str
-
-
-class _Recorder:
-    """Stands in for a Linker while glossary._render walks a passage once, recording every possible mention."""
-
-    def __init__(self, matcher: Matcher, out):
-        self.matcher, self.out = matcher, out
-
-    def mention(self, match: Match, passage_anchor: str) -> _Slot:
-        return _Slot(match)
-
-    def note_unlinked(self, text: str, passage_anchor: str) -> None:
-        self.out.add(_Unlinked(text))
-
-
-class CachedLinker(Linker):
-    """A Linker that parses and scans each passage's text once across builds.
-
-    What depends only on the passage and the glossary's names (the rendered HTML, where
-    each name occurs, the plain text) is cached; what depends on the book (which
-    mention is the first in its chapter, mention numbers, uses) is decided here, by
-    the Linker's own `mention` and `note_unlinked`, in the same order as a parse would.
-
-    A cached passage is `(pieces, text)`: each piece is HTML (a str), a place where a
-    name was found (`(term id, start, end, name)`, a Match's fields) or text inside a
-    source's own link (`(text,)`). Plain tuples, because reading back a dataclass per
-    name costs ten times as much.
-    """
-
-    def __init__(self, terms, cache: Cache):
-        super().__init__(terms)
-        self.cache = cache
-        self.names = key(*(f"{term.id}\0" + "\0".join(term.all_names()) for term in terms))
-
-    def passage(self, markdown: str, anchor: str):
-        entry_key = key(self.names, markdown)
-        entry = self.cache.get(entry_key, lambda: self._skeleton(markdown))
-        if not _is_skeleton(entry):  # a damaged entry: parse again
-            entry = self.cache.replace(entry_key, self._skeleton(markdown))
-        pieces, text = entry
-        out = _Parts()
-        for piece in pieces:
-            if type(piece) is str:
-                out.add(piece)
-            elif len(piece) == 1:
-                self.note_unlinked(piece[0], anchor)
-            else:
-                match = Match(*piece)
-                mention = self.mention(match, anchor)
-                out.add(mention if mention is not None else escapeHtml(match.text))  # escaping is per character
-        return out.finish(), text
-
-    def _skeleton(self, markdown: str):
-        out = _Parts()
-        _render(MARKDOWN.parse(markdown), out, _Recorder(self.matcher, out), "")
-        pieces = out.finish()
-        text = parts_text(tuple(piece for piece in pieces if not isinstance(piece, _Unlinked)))
-        return tuple(_stored_piece(piece) for piece in pieces), text
-
-
-def _stored_piece(piece):
-    if isinstance(piece, _Slot):
-        match = piece.match
-        return (match.term_id, match.start, match.end, match.text)
-    if isinstance(piece, _Unlinked):
-        return (piece.text,)
-    return piece
-
-
-_SLOT_TYPES = (str, int, int, str)
-
-
-def _is_skeleton(entry) -> bool:
-    if not (type(entry) is tuple and len(entry) == 2 and type(entry[0]) is tuple and type(entry[1]) is str):
-        return False
-    for piece in entry[0]:
-        if type(piece) is str:
-            continue
-        if type(piece) is not tuple:
-            return False
-        if len(piece) == 1:
-            if type(piece[0]) is not str:
-                return False
-        elif len(piece) != 4 or tuple(map(type, piece)) != _SLOT_TYPES:
-            return False
-    return True
-
-
-def link_cache(root: Path) -> Cache:
-    """Passages rendered and scanned for glossary names, keyed by the glossary's names and the passage's text."""
-    return Cache(root, "links", code_version(("glossary.py", "cache.py")))
-
-
-# --- rendered article groups -------------------------------------------------------------
-
-
-class _Groups:
-    """The HTML of article groups, kept under the group's content and the links' fingerprint.
-
-    The note number is left out of the key and kept as `NOTE` in the HTML, put back on
-    the way out: a source added early in a chapter renumbers the notes after it, and
-    that alone should not render every later group again.
-    """
-
-    NOTE = "\x00note\x00"
-
-    def __init__(self, cache: Cache):
-        self.cache = cache
-        self._digests: dict[int, tuple[Any, str | None]] = {}  # id(group) → (group, digest): a build renders a group twice
-        self._links: dict[str, str] = {}  # links' fingerprint → its digest
-
-    def html(self, group, links: str, render: Callable[[Any], str]) -> str:
-        """The group's HTML for these links; `render(note_number)` renders it."""
-        kept = self._digests.get(id(group))
-        if kept is None or kept[0] is not group:
-            kept = self._digests[id(group)] = (group, self._digest(group))
-        if kept[1] is None:  # the marker is in the source's own text (never, in practice): not kept
-            return render(group.note_number)
-        links_digest = self._links.get(links) or self._links.setdefault(links, key(links))
-        entry_key = links_digest + kept[1]
-        value = self.cache.get(entry_key, lambda: render(self.NOTE))
-        if type(value) is not str:  # a damaged entry: render again
-            value = self.cache.replace(entry_key, render(self.NOTE))
-        return value.replace(self.NOTE, str(group.note_number))
-
-    def _digest(self, group) -> str | None:
-        """A SHA-256 of every field of the group but its note number (None if the marker occurs in it)."""
-        stream = io.BytesIO()
-        pickler = pickle.Pickler(stream, protocol=5)
-        pickler.fast = True  # no memo: equal groups give equal bytes whether or not equal strings in them are one object
-        pickler.dump((type(group).__qualname__, {**vars(group), "note_number": 0}))  # the book model is a tree
-        content = stream.getvalue()
-        return None if self.NOTE.encode() in content else hashlib.sha256(content).hexdigest()
-
-
-def group_cache(root: Path) -> Cache:
-    """Rendered article groups; invalidated by the renderer's code, its templates and Jinja's version."""
-    templates = sorted(str(path.relative_to(_PACKAGE)) for path in (_PACKAGE / "render" / "templates").rglob("*.*ml"))
-    return Cache(root, "groups", key(jinja2.__version__, code_version(("render/html.py", "render/model.py", *templates))))
 
 
 class SignedBytecodeCache(jinja2.BytecodeCache):
@@ -440,7 +285,7 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
 _MAX_TEMPLATE = 1 << 24
 
 
-def _bytecode_cache(root: Path):
+def bytecode_cache(root: Path) -> SignedBytecodeCache | None:
     """Jinja's bytecode cache for templates compiled in `root`'s dist/.cache/templates, or None without a key."""
     key = signing.user_key(root)
     if key is None:
@@ -448,19 +293,3 @@ def _bytecode_cache(root: Path):
     return SignedBytecodeCache(root, signing.Signer(key, "templates"))
 
 
-@contextlib.contextmanager
-def rendering(root: Path):
-    """Inside the block, templates are compiled once across builds (Jinja's bytecode, signed and
-    checked against each template's source) and the print and web HTML of article groups is kept."""
-    from book.render import html
-
-    groups = group_cache(root)
-    environment = html.environment()
-    environment.bytecode_cache = _bytecode_cache(root)
-    html.kept_groups = _Groups(groups)
-    try:
-        yield
-    finally:
-        html.kept_groups = None
-        environment.bytecode_cache = None
-    groups.save()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from babel import Locale, UnknownLocaleError
 
 from book.glossary import Matcher
-from book.organise import plain_text
+from book.plaintext import plain_text
 from book.project import Project
 
 MIN_MENTIONS = 3

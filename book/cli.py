@@ -180,9 +180,12 @@ def serve(port: int, host: str, project_dir: Path) -> None:
 @_user_errors
 def report(as_json: bool, project_dir: Path) -> None:
     """How passages were assigned to chapters, and why."""
-    from book.organise import print_report
+    from book.report import print_report
 
     print_report(project_dir, as_json=as_json)
+
+
+RELEASE_FORMATS = ("pdf", "epub", "html")
 
 
 @main.command()
@@ -194,13 +197,18 @@ def report(as_json: bool, project_dir: Path) -> None:
 def release(note: str | None, allow_unattributed: bool, project_dir: Path) -> None:
     """Record editions/<n>.yaml and build that edition."""
     from book import editions
+    from book.lock import project_lock
     from book.pipeline import build as run_build
     from book.progress import on_terminal
+    from book.project import load
 
-    recorded = editions.record(project_dir, note=note, allow_unattributed=allow_unattributed)
-    try:
+    with project_lock(project_dir):  # check → record: no other command writes between them
+        project = load(project_dir)  # errors abort here
+        change = editions.releasable(project, allow_unattributed=allow_unattributed)
+        recorded = editions.record(project, change, note=note)
+    try:  # → build; an edition is recorded only once it is built
         with on_terminal():
-            outputs = run_build(project_dir, formats=editions.RELEASE_FORMATS)
+            outputs = run_build(project_dir, formats=RELEASE_FORMATS)
     except BaseException:
         recorded.withdraw()
         raise

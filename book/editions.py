@@ -14,9 +14,9 @@ from ruamel.yaml import YAML
 from book.clock import today
 from book.errors import Diagnostic, ReleaseError, plural
 from book.files import write_atomic
-from book.lock import project_folder, project_lock
+from book.lock import project_folder
 from book.models import SUPPLIABLE, Edition, SourceRecord
-from book.project import Article, Project, load
+from book.project import Article, Project
 from book.render.model import EditionInfo
 
 # How a source changed, as "What's new" says it.
@@ -165,9 +165,6 @@ def unattributed(project: Project) -> tuple[Diagnostic, ...]:
     )
 
 
-RELEASE_FORMATS = ("pdf", "epub", "html")
-
-
 @dataclass(frozen=True)
 class Recorded:
     """An edition's manifest, written and not yet built: `withdraw` takes it back if the build fails."""
@@ -184,23 +181,26 @@ class Recorded:
             self.path.parent.rmdir()
 
 
-def record(project_dir: Path, note: str | None = None, allow_unattributed: bool = False) -> Recorded:
-    """Write editions/<n>.yaml for the corpus as it is; refuses on errors, when nothing changed, or on unattributed sources."""
-    with project_lock(Path(project_dir)):
-        project = load(project_dir)
-        change = diff(project)
-        if change.previous is not None and not change.any:
-            raise ReleaseError(f"nothing changed since edition {change.previous}: add or edit sources first")
-        missing = unattributed(project)
-        if missing and not allow_unattributed:
-            raise ReleaseError(f"{plural(len(missing), 'source')} without an outlet: name it or supply it, "
-                               "or give --allow-unattributed (the colophon then says how many)", missing)
-        number = (change.previous or 0) + 1
-        path = project.root / "editions" / f"{number}.yaml"
-        made_folder = not path.parent.exists()
-        project_folder(project.root, "editions")  # never an editions/ that leads out of the project
-        try:
-            write_atomic(path, manifest(project, number, note), overwrite=False)
-        except FileExistsError:
-            raise ReleaseError(f"editions/{number}.yaml already exists") from None
+def releasable(project: Project, allow_unattributed: bool = False) -> Diff:
+    """What changed since the last edition; refuses when nothing did, or on unattributed sources unless allowed."""
+    change = diff(project)
+    if change.previous is not None and not change.any:
+        raise ReleaseError(f"nothing changed since edition {change.previous}: add or edit sources first")
+    missing = unattributed(project)
+    if missing and not allow_unattributed:
+        raise ReleaseError(f"{plural(len(missing), 'source')} without an outlet: name it or supply it, "
+                           "or give --allow-unattributed (the colophon then says how many)", missing)
+    return change
+
+
+def record(project: Project, change: Diff, note: str | None = None) -> Recorded:
+    """Write editions/<n>.yaml for the corpus as it is (the caller holds the project's lock and checked `change`)."""
+    number = (change.previous or 0) + 1
+    path = project.root / "editions" / f"{number}.yaml"
+    made_folder = not path.parent.exists()
+    project_folder(project.root, "editions")  # never an editions/ that leads out of the project
+    try:
+        write_atomic(path, manifest(project, number, note), overwrite=False)
+    except FileExistsError:
+        raise ReleaseError(f"editions/{number}.yaml already exists") from None
     return Recorded(number, path, made_folder, len(project.articles), change)

@@ -6,6 +6,7 @@ import os
 import re
 import stat
 from collections import abc
+from dataclasses import dataclass, field
 import tempfile
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,16 +41,16 @@ def _yaml() -> YAML:
     return yaml
 
 
+@dataclass(eq=False)  # a dataclass, so the build cache may keep it; compared by identity, as before
 class Located:
     """Problems found while reading one file, each with the file's project-relative path.
 
     With `root` (the project folder), the file is read only if it lies inside it.
     """
 
-    def __init__(self, rel: str, root: Path | None = None):
-        self.rel = rel
-        self.root = root
-        self.diagnostics: list[Diagnostic] = []
+    rel: str
+    root: Path | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def error(self, line: int, message: str) -> None:
         self.diagnostics.append(Diagnostic(self.rel, line, message, "error"))

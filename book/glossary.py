@@ -14,10 +14,10 @@ from markdown_it.token import Token
 from book.errors import Diagnostic
 from book.files import Located, line_of, load_yaml, read_text
 from book.models import Term
+from book.plaintext import MARKDOWN, plain_text  # one parser: the book's text is the text that is scored
 from book.render.model import Part, TermMention
 
-# Raw HTML in a source is shown as text, never passed through to the book.
-MARKDOWN = MarkdownIt("commonmark", {"html": False})
+# Raw HTML in a source is shown as text, never passed through to the book (plaintext.MARKDOWN).
 # Only to find raw HTML in sources for `book check`; never used to render.
 _WITH_HTML = MarkdownIt("commonmark")
 # A source's heading is a line of the quoted text, not a heading of the book (outline, PDF/UA order).
@@ -118,8 +118,8 @@ class Linker:
     def passage(self, markdown: str, anchor: str) -> tuple[tuple[Part, ...], str]:
         """The passage as HTML parts with its term mentions, and its plain text."""
         tokens = MARKDOWN.parse(markdown)
-        out = _Parts()
-        _render(tokens, out, self, anchor)
+        out = Parts()
+        render_tokens(tokens, out, self, anchor)
         parts = out.finish()
         return parts, parts_text(parts)
 
@@ -154,7 +154,7 @@ class Linker:
         return linked or self.seen_in.get(term_id, {}).get(chapter_slug)
 
 
-class _Parts:
+class Parts:
     """Collects HTML pieces and mentions, merging neighbouring HTML pieces."""
 
     def __init__(self):
@@ -178,8 +178,8 @@ class _Parts:
         return tuple(self.parts)
 
 
-def _render(tokens: list[Token], out: _Parts, linker: Linker | None, anchor: str, depth: int = 0,
-            quoted: bool = True) -> None:
+def render_tokens(tokens: list[Token], out: Parts, linker: Linker | None, anchor: str, depth: int = 0,
+                  quoted: bool = True) -> None:
     """markdown-it's own render loop for a passage, with term mentions cut out of the text tokens.
 
     Departures, because the book is made of text and fetches nothing: an image becomes its
@@ -192,13 +192,13 @@ def _render(tokens: list[Token], out: _Parts, linker: Linker | None, anchor: str
     dropped: list[bool] = []  # for each open link: was it left out?
     for index, token in enumerate(tokens):
         if token.type == "inline":
-            _render(token.children or [], out, linker, anchor, depth, quoted)
+            render_tokens(token.children or [], out, linker, anchor, depth, quoted)
             continue
         if quoted and token.type in ("heading_open", "heading_close"):
             out.add(SOURCE_HEADING[token.nesting == -1])
             continue
         if token.type == "image":
-            _render(token.children or [], out, linker, anchor, depth, quoted)
+            render_tokens(token.children or [], out, linker, anchor, depth, quoted)
             continue
         if token.type == "link_open":
             dropped.append(not leads_out(str(token.attrGet("href") or "")))
@@ -222,7 +222,7 @@ def _render(tokens: list[Token], out: _Parts, linker: Linker | None, anchor: str
         out.add(rule(tokens, index, options, {}) if rule else renderer.renderToken(tokens, index, options, {}))
 
 
-def _link_text(text: str, out: _Parts, linker: Linker, anchor: str) -> None:
+def _link_text(text: str, out: Parts, linker: Linker, anchor: str) -> None:
     position = 0
     for match in linker.matcher.find(text):
         mention = linker.mention(match, anchor)
@@ -264,15 +264,15 @@ def leads_out(href: str) -> bool:
 
 def render_markdown(markdown: str) -> str:
     """Editor's Markdown as HTML (chapter intros, definitions): raw HTML escaped, images and links as in a passage, no glossary links."""
-    out = _Parts()
-    _render(MARKDOWN.parse(markdown), out, None, "", quoted=False)
+    out = Parts()
+    render_tokens(MARKDOWN.parse(markdown), out, None, "", quoted=False)
     return "".join(out.finish())
 
 
 def render_inline(markdown: str) -> str:
     """One line of the editor's Markdown as inline HTML (discussion questions), images and links as in a passage."""
-    out = _Parts()
-    _render(MARKDOWN.parseInline(markdown), out, None, "", quoted=False)
+    out = Parts()
+    render_tokens(MARKDOWN.parseInline(markdown), out, None, "", quoted=False)
     return "".join(out.finish())
 
 
@@ -285,7 +285,7 @@ class _Text(HTMLParser):
         self.chunks.append(data)
 
 
-def plain_text(html: str) -> str:
+def html_text(html: str) -> str:
     """The text a reader sees in an HTML fragment: tags dropped, entities decoded."""
     parser = _Text()
     parser.feed(html)
@@ -299,14 +299,7 @@ def _join(parts: tuple[Part, ...]) -> str:
 
 def parts_text(parts: tuple[Part, ...]) -> str:
     """The plain text of a passage's parts (a mention contributes its own words), ends trimmed."""
-    return plain_text(_join(parts)).strip()
-
-
-def passage_text(markdown: str) -> str:
-    """The plain text of one passage of Markdown, as the book prints it."""
-    out = _Parts()
-    _render(MARKDOWN.parse(markdown), out, None, "")
-    return parts_text(out.finish())
+    return html_text(_join(parts)).strip()
 
 
 def unshown_markup(project) -> tuple[Diagnostic, ...]:
@@ -386,7 +379,7 @@ def unused_terms(project) -> tuple[Diagnostic, ...]:
     if not project.glossary:
         return ()
     matcher = Matcher(project.glossary)
-    used = {match.term_id for passage in project.passages for match in matcher.find(passage_text(passage.text))}
+    used = {match.term_id for passage in project.passages for match in matcher.find(plain_text(passage.text))}
     lines = entry_lines(project.root)
     return tuple(
         Diagnostic("glossary.yaml", lines.get(term.id, 0), f"glossary entry '{term.id}' is never used in the corpus", "warning")

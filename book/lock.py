@@ -44,10 +44,9 @@ def project_lock(project_dir: Path):
     The lock file is opened without following a link and without truncating it: a `.lock`
     planted as a link to another file never touches that file.
     """
+    if not Path(project_dir).is_dir():
+        raise ProjectError(f"{Path(project_dir)}: no such folder")  # the words project.load uses
     if not (Path(project_dir) / "book.yaml").is_file():
-        from book.project import load
-
-        load(project_dir)  # raises the usual "no such folder" / "not a book project" error
         raise ProjectError(not_a_project(project_dir))
     path = dist_folder(project_dir) / ".lock"
     try:

@@ -1,12 +1,17 @@
-"""The Pydantic contracts for everything read from disk (DESIGN §1)."""
+"""The contracts between stages: Pydantic models for everything read from disk (DESIGN §1), and the project as loaded."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from book.errors import Diagnostic
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -227,3 +232,78 @@ class TimelineEvent(Strict):
     def report_list(self) -> list[TimelineReport]:
         """Every report as a TimelineReport (a bare reference is one with no date or account of its own)."""
         return [TimelineReport(passage=r) if isinstance(r, str) else r for r in self.reports]
+
+
+# --- the project as loaded: frozen dataclasses that flow between stages -----------------
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One paragraph, block quote or list of an article, addressed as `<article-id>:<n>`."""
+
+    article_id: str
+    number: int
+    text: str
+    line: int
+    subhead: str | None = None  # Markdown of the source's own subhead the passage stands under, if any
+
+    @property
+    def ref(self) -> str:
+        return f"{self.article_id}:{self.number}"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source article: its front matter and its passages, word for word."""
+
+    id: str
+    meta: ArticleMeta
+    body: str
+    passages: tuple[Passage, ...]
+    path: str
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # front-matter key → line
+
+    def line(self, key: str) -> int:
+        """The line of a front-matter key (where it would go, the front matter's first line, if absent)."""
+        return self.lines.get(key, 2)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One themed chapter: its rules and the editor's introduction."""
+
+    slug: str
+    spec: ChapterSpec
+    intro: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Project:
+    """A whole, valid book project."""
+
+    root: Path
+    config: BookConfig
+    outlets: dict[str, Outlet]
+    articles: tuple[Article, ...]
+    chapters: tuple[Chapter, ...]
+    glossary: tuple[Term, ...]
+    editions: tuple[Edition, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()  # timeline.yaml's events in file order (none: the book has no such file)
+    _articles: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        self._articles.update({article.id: article for article in self.articles})
+
+    @property
+    def identifier(self) -> str:
+        """book.yaml's identifier, or a stable one derived from the title."""
+        return self.config.identifier or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, self.config.title)}"
+
+    def article(self, article_id: str) -> Article:
+        return self._articles[article_id]
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        return tuple(passage for article in self.articles for passage in article.passages)

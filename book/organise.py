@@ -1,4 +1,4 @@
-"""Articles → passages → chapters: scores, pins, excludes, "Further reporting", and the report."""
+"""Articles → passages → chapters: scores (kept in the build cache), pins, excludes, "Further reporting"."""
 
 from __future__ import annotations
 
@@ -8,21 +8,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
+from book.cache import Cache, code_version, key
 from book.models import Term
-from book.i18n import N_
+from book.plaintext import plain_text
 from book.project import Article, Chapter, Passage, Project
+from book.words import FURTHER_INTRO, FURTHER_TITLE  # English here; annotate gives the book its language's words
 
 FURTHER = "further"  # slug of the final "Further reporting" chapter
-FURTHER_TITLE = N_("Further reporting")  # English here; annotate gives the book its language's words
-FURTHER_INTRO = N_(
-    "The sources in this chapter did not match any of the book's themes closely enough "
-    "to be placed in a themed chapter. They are printed here in full so that every source "
-    "in the collection can be read."
-)
-
-_MARKDOWN = MarkdownIt("commonmark")
 
 
 @dataclass(frozen=True)
@@ -55,38 +47,6 @@ class Plan:
 
 
 # --- matching ---------------------------------------------------------------------------
-
-
-# Text without these needs no Markdown parser: its plain text is its lines, stripped.
-_MARKUP = re.compile(r"[\\`*_\[\]<>&!#|~\x00]|[^\S \n]|^\s*(?:[-+=>]|\d+[.)])|^\s{4}|\n\s*\n", re.MULTILINE)
-
-
-def plain_text(markdown: str) -> str:
-    """The words a reader sees in a passage: Markdown syntax, links and inline HTML removed."""
-    if not _MARKUP.search(markdown):
-        return "\n".join(line.strip(" ") for line in markdown.strip(" \n").split("\n"))
-    return markdown_text(markdown)
-
-
-def markdown_text(markdown: str) -> str:
-    """plain_text() through the Markdown parser, for passages with any markup."""
-    words: list[str] = []
-    for token in _MARKDOWN.parse(markdown):
-        if token.type == "inline":
-            words.append("".join(_inline_text(child) for child in token.children or ()))
-        elif token.type in ("code_block", "fence"):
-            words.append(token.content)
-    return "\n".join(words)
-
-
-def _inline_text(token) -> str:
-    if token.type in ("text", "code_inline"):
-        return token.content
-    if token.type in ("softbreak", "hardbreak"):
-        return "\n"
-    if token.type == "image":
-        return "".join(_inline_text(child) for child in token.children or ())
-    return ""
 
 
 def keyword_pattern(keyword: str) -> str:
@@ -143,6 +103,32 @@ def score_passages(project: Project) -> dict[str, dict[str, int]]:
 
 
 # --- pins -----------------------------------------------------------------------------
+
+
+def score_cache(root: Path) -> Cache:
+    """Passage scores, kept under the chapters' rules and each passage's text; made by this module's code."""
+    return Cache(root, "scores", code_version(("organise.py",)))
+
+
+def passage_scores(project: Project, cache: Cache | None = None) -> dict[str, dict[str, int]]:
+    """score_passages(project), each passage's scores kept in `cache` under its text and the chapters' rules."""
+    if cache is None:
+        return score_passages(project)
+    glossary = {term.id: term for term in project.glossary}
+    matchers = [(chapter.slug, chapter_matcher(chapter, glossary)) for chapter in project.chapters]
+    rules = key(*(f"{slug}\0{matcher.pattern.pattern if matcher.pattern else ''}" for slug, matcher in matchers))
+    scores = {}
+    for passage in project.passages:
+        def score(text=passage.text):
+            plain = plain_text(text)
+            return tuple(matcher.score(plain) for _, matcher in matchers)
+
+        entry_key = key(rules, passage.text)
+        found = cache.get(entry_key, score)
+        if not (isinstance(found, tuple) and len(found) == len(matchers) and all(type(n) is int for n in found)):
+            found = cache.replace(entry_key, score())  # a damaged entry: score again
+        scores[passage.ref] = dict(zip((slug for slug, _ in matchers), found))
+    return scores
 
 
 def _pin_level(entries: frozenset[str], passage: Passage) -> int:
@@ -281,12 +267,3 @@ def _book_order(project: Project, refs: list[str]) -> tuple[str, ...]:
         return article_order(project.article(article_id)), int(number)
 
     return tuple(sorted(refs, key=key))
-
-
-
-
-def print_report(project_dir: Path | str, as_json: bool = False) -> None:
-    """`book report`: every decision with its reason, as a table or as JSON."""
-    from book.report import print_report as show
-
-    show(Path(project_dir), as_json=as_json)

@@ -8,7 +8,7 @@ from pathlib import Path
 from book.editions import current_edition
 from book.lock import project_lock
 from book.progress import stage
-from book.project import Project, load
+from book.project import Project, load, source_cache
 from book.render.model import Book
 
 
@@ -35,29 +35,29 @@ def build(project_dir: Path, formats=("pdf", "epub", "html"), handouts=False, ke
 
 def rendering(project_dir: Path, cache: bool = True):
     """The block in which the outputs are rendered: with `cache`, compiled templates and article groups' HTML are kept in dist/.cache/."""
-    from book import cache as caches
+    from book.render import kept
 
-    return caches.rendering(project_dir) if cache else contextlib.nullcontext()
+    return kept.rendering(project_dir) if cache else contextlib.nullcontext()
 
 
 def prepare(project_dir: Path, strict: bool = False, cache: bool = True, teacher: bool = False) -> tuple[Project, Book]:
     """The stages before rendering: load → organise → annotate (link and cite)."""
-    from book import cache as caches
     from book import review
     from book.annotate import annotate
-    from book.organise import organise
+    from book.linkcache import CachedLinker, link_cache
+    from book.organise import organise, passage_scores, score_cache
 
     with stage("load"):
-        sources = caches.source_cache(project_dir) if cache else None
+        sources = source_cache(project_dir) if cache else None
         project = load(project_dir, cache=sources)
         if strict:
             review.refuse_warnings(project)  # the same warnings as `book check --strict`
     with stage("organise", total=len(project.articles), unit="articles"):
-        scores_cache = caches.score_cache(project_dir) if cache else None
-        plan = organise(project, caches.passage_scores(project, scores_cache))
+        scores_cache = score_cache(project_dir) if cache else None
+        plan = organise(project, passage_scores(project, scores_cache))
     with stage("link", total=len(plan.decisions), unit="passages"):
-        links = caches.link_cache(project_dir) if cache else None
-        linker = caches.CachedLinker(project.glossary, links) if cache else None
+        links = link_cache(project_dir) if cache else None
+        linker = CachedLinker(project.glossary, links) if cache else None
         book = annotate(project, plan, current_edition(project), linker, teacher=teacher)
     for kept in (sources, scores_cache, links):
         if kept is not None:

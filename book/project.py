@@ -4,95 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import pickle
 import re
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
 
 from book import i18n
+from book.cache import Cache, Deferred, code_version, key
 from book.crossrefs import Known, check_references, order_chapters
 from book.errors import Diagnostic, ProjectError, not_a_project, plural
 from book.files import Located, line_of, load_yaml, read_bytes, read_text, split_front_matter, validate
-from book.models import ID_RE, ArticleMeta, BookConfig, ChapterSpec, Edition, Outlet, Term, TimelineEvent
+from book.models import (ID_RE, Article, ArticleMeta, BookConfig, Chapter, ChapterSpec, Edition, Outlet, Passage, Project,
+                         Term, TimelineEvent)
 
 CHAPTER_FILE = re.compile(r"^(?:\d+-)?(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 _BLOCKS = MarkdownIt("commonmark")
-
-
-@dataclass(frozen=True)
-class Passage:
-    """One paragraph, block quote or list of an article, addressed as `<article-id>:<n>`."""
-
-    article_id: str
-    number: int
-    text: str
-    line: int
-    subhead: str | None = None  # Markdown of the source's own subhead the passage stands under, if any
-
-    @property
-    def ref(self) -> str:
-        return f"{self.article_id}:{self.number}"
-
-
-@dataclass(frozen=True)
-class Article:
-    """One source article: its front matter and its passages, word for word."""
-
-    id: str
-    meta: ArticleMeta
-    body: str
-    passages: tuple[Passage, ...]
-    path: str
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # front-matter key → line
-
-    def line(self, key: str) -> int:
-        """The line of a front-matter key (where it would go, the front matter's first line, if absent)."""
-        return self.lines.get(key, 2)
-
-
-@dataclass(frozen=True)
-class Chapter:
-    """One themed chapter: its rules and the editor's introduction."""
-
-    slug: str
-    spec: ChapterSpec
-    intro: str
-    path: str
-
-
-@dataclass(frozen=True)
-class Project:
-    """A whole, valid book project."""
-
-    root: Path
-    config: BookConfig
-    outlets: dict[str, Outlet]
-    articles: tuple[Article, ...]
-    chapters: tuple[Chapter, ...]
-    glossary: tuple[Term, ...]
-    editions: tuple[Edition, ...]
-    warnings: tuple[Diagnostic, ...] = ()
-    timeline: tuple[TimelineEvent, ...] = ()  # timeline.yaml's events in file order (none: the book has no such file)
-    _articles: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self):
-        self._articles.update({article.id: article for article in self.articles})
-
-    @property
-    def identifier(self) -> str:
-        """book.yaml's identifier, or a stable one derived from the title."""
-        return self.config.identifier or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, self.config.title)}"
-
-    def article(self, article_id: str) -> Article:
-        return self._articles[article_id]
-
-    @property
-    def passages(self) -> tuple[Passage, ...]:
-        return tuple(passage for article in self.articles for passage in article.passages)
 
 
 @dataclass
@@ -100,23 +28,13 @@ class _Parsed:
     """A validated model with what is needed to point at its lines later."""
 
     model: Any
-    data: Any  # the YAML as read (with its lines), or _Kept when it comes from the cache
+    data: Any  # the YAML as read (with its lines), or Deferred when it comes from the cache
     where: Located
     first_line: int
 
     def line(self, *loc) -> int:
-        data = self.data.value() if isinstance(self.data, _Kept) else self.data
+        data = self.data.value() if isinstance(self.data, Deferred) else self.data
         return line_of(data, loc, self.first_line)
-
-
-class _Kept:
-    """A file's YAML kept pickled in the cache: read back only when a message must point at a line."""
-
-    def __init__(self, data: Any):
-        self.pickled = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def value(self) -> Any:
-        return pickle.loads(self.pickled)
 
 
 def split_passages(body: str, first_line: int) -> tuple[tuple[str, int, str | None], ...]:
@@ -141,10 +59,15 @@ def split_passages(body: str, first_line: int) -> tuple[tuple[str, int, str | No
     return tuple(blocks)
 
 
-def load(root: Path, strict: bool = False, cache=None) -> Project:
+def source_cache(root: Path) -> Cache:
+    """Parsed articles, chapters and the glossary, kept under each file's path and bytes; made by this code."""
+    return Cache(root, "sources", code_version(("project.py", "models.py", "files.py")))
+
+
+def load(root: Path, strict: bool = False, cache: Cache | None = None) -> Project:
     """The project in `root`; raises ProjectError naming every problem (warnings too with `strict`).
 
-    With a `book.cache.Cache`, articles and chapters whose files have not changed are not parsed again.
+    With a cache (`source_cache`), articles and chapters whose files have not changed are not parsed again.
     """
     root = Path(root)
     if not root.is_dir():
@@ -306,7 +229,7 @@ def _load_articles(root: Path, found: list[Located], cache=None) -> list[_Parsed
 def _cached(cache, kind: str, path: Path, where: Located, parse, well_formed=None):
     """`parse(where)`, or what it gave for the same bytes at the same path in an earlier build.
 
-    A parsed file (`_Parsed`) comes back pointing at `where`; its YAML is kept pickled
+    A parsed file (`_Parsed`) comes back pointing at `where`; its YAML is kept encoded
     until a message needs its lines.
     """
     if cache is None:
@@ -315,8 +238,6 @@ def _cached(cache, kind: str, path: Path, where: Located, parse, well_formed=Non
     def make():
         fresh = Located(where.rel, where.root)
         return _keep_yaml(parse(fresh)), tuple(fresh.diagnostics)
-
-    from book.cache import key
 
     try:
         entry_key = key(kind, where.rel, read_bytes(path, where.root))
@@ -333,9 +254,9 @@ def _cached(cache, kind: str, path: Path, where: Located, parse, well_formed=Non
 
 
 def _keep_yaml(parsed):
-    """What `parse` gave, each _Parsed's YAML pickled (_Kept) so that reading it back from the cache is cheap."""
+    """What `parse` gave, each _Parsed's YAML deferred so that reading it back from the cache is cheap."""
     if isinstance(parsed, _Parsed):
-        return dataclasses.replace(parsed, data=_Kept(parsed.data))
+        return dataclasses.replace(parsed, data=Deferred(parsed.data))
     if isinstance(parsed, tuple):
         return tuple(_keep_yaml(part) for part in parsed)
     if isinstance(parsed, list):

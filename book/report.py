@@ -13,7 +13,8 @@ from book.candidates import glossary_candidates, opening
 from book.citations import balance
 from book.errors import plural
 from book.glossary import Matcher
-from book.organise import FURTHER, Plan, organise, plain_text
+from book.organise import FURTHER, Plan, organise
+from book.plaintext import plain_text
 from book.project import Project, load
 from book.readable import MEASURE, available, reading_ease
 

@@ -10,7 +10,8 @@ import pytest
 
 from book.annotate import annotate, slugify
 from book.editions import current_edition, legacy_fingerprint
-from book.glossary import parts_text, passage_text
+from book.glossary import parts_text
+from book.plaintext import plain_text
 from book.organise import Plan, PlannedChapter, organise
 from book.project import load
 from book.render.model import TermMention
@@ -42,7 +43,7 @@ def test_every_passage_once_word_for_word_with_stable_anchors():
     for view in views:
         article_id, _, n = view.ref.partition(":")
         assert view.anchor == f"{article_id}-{n}"
-        assert view.text == passage_text(project.article(article_id).passages[int(n) - 1].text)
+        assert view.text.split() == plain_text(project.article(article_id).passages[int(n) - 1].text).split()
         assert parts_text(view.parts) == view.text
     assert [c.anchor for c in book.chapters] == ["chapter-water-rights", "chapter-talks", "chapter-further"]
     assert [c.number for c in book.chapters] == [1, 2, 3]

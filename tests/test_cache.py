@@ -11,14 +11,15 @@ import pytest
 from book import cache as caches
 from book import signing
 from book.errors import ProjectError
-from book.organise import organise, score_passages
+from book.linkcache import CachedLinker, link_cache
+from book.organise import organise, passage_scores, score_cache, score_passages
 from book.pipeline import build
-from book.project import load
+from book.project import load, source_cache
 
 
 def _load(root):
     """A load through a fresh cache, saved afterwards as a build does; returns (project, cache)."""
-    sources = caches.source_cache(root)
+    sources = source_cache(root)
     project = load(root, cache=sources)
     sources.save()
     return project, sources
@@ -79,9 +80,9 @@ def test_an_error_is_reported_again_from_the_cache_and_a_fix_is_seen(project_cop
     path.write_text(good.replace("title: A letter from a ferry captain\n", ""), encoding="utf-8")
     for _ in range(2):
         with pytest.raises(ProjectError) as error:
-            load(root, cache=caches.source_cache(root))
+            load(root, cache=source_cache(root))
         assert any(d.path == "corpus/undated-letter.md" and d.severity == "error" for d in error.value.diagnostics)
-        caches.source_cache(root).save()
+        source_cache(root).save()
     path.write_text(good, encoding="utf-8")
     assert _load(root)[0].article("undated-letter").meta.title == "A letter from a ferry captain"
 
@@ -110,8 +111,8 @@ def test_a_cache_entry_with_the_wrong_shape_falls_back_to_parsing(project_copy):
     _store(root, "sources", stored)
     scores_path = root / "dist" / ".cache" / "scores.pickle"
     project = load(root)
-    scores = caches.score_cache(root)
-    caches.passage_scores(project, scores)
+    scores = score_cache(root)
+    passage_scores(project, scores)
     scores.save()
     assert scores_path.is_file()
     stored = _stored(root, "scores")
@@ -120,7 +121,7 @@ def test_a_cache_entry_with_the_wrong_shape_falls_back_to_parsing(project_copy):
     again, sources = _load(root)
     assert again.articles == project.articles
     assert sources.misses == _files(root)
-    assert caches.passage_scores(again, caches.score_cache(root)) == score_passages(again)
+    assert passage_scores(again, score_cache(root)) == score_passages(again)
 
 
 def test_problems_found_across_files_point_at_the_same_lines_from_the_cache(project_copy):
@@ -132,7 +133,7 @@ def test_problems_found_across_files_point_at_the_same_lines_from_the_cache(proj
     with pytest.raises(ProjectError) as parsed:
         load(root)
     for _ in range(2):  # cold, then every file read back from the cache
-        sources = caches.source_cache(root)
+        sources = source_cache(root)
         with pytest.raises(ProjectError) as cached:
             load(root, cache=sources)
         sources.save()
@@ -183,7 +184,7 @@ def test_a_cache_of_mostly_unused_entries_is_rewritten_with_the_used_ones(projec
 def test_another_tool_version_invalidates_the_whole_cache(project_copy):
     root = project_copy()
     _load(root)
-    old = caches.Cache(root, "sources", caches.source_cache(root).version)
+    old = caches.Cache(root, "sources", source_cache(root).version)
     assert old._old
     assert not caches.Cache(root, "sources", old.version + "-next")._old
     assert caches.code_version(("project.py",)) != caches.code_version(("project.py", "models.py"))
@@ -192,19 +193,19 @@ def test_another_tool_version_invalidates_the_whole_cache(project_copy):
 def test_cached_scores_equal_computed_ones_and_follow_the_chapter_rules(project_copy):
     root = project_copy()
     project = load(root)
-    scores = caches.score_cache(root)
-    assert caches.passage_scores(project, scores) == score_passages(project)
+    scores = score_cache(root)
+    assert passage_scores(project, scores) == score_passages(project)
     scores.save()
-    warm = caches.score_cache(root)
-    assert caches.passage_scores(project, warm) == score_passages(project)
+    warm = score_cache(root)
+    assert passage_scores(project, warm) == score_passages(project)
     assert warm.misses == 0 and warm.hits == len(project.passages)
     chapter = root / "chapters" / "02-talks.md"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("[negotiat*, talks, meet]", "[ferry]"), encoding="utf-8")
     changed = load(root)
-    after = caches.score_cache(root)
-    assert caches.passage_scores(changed, after) == score_passages(changed)
+    after = score_cache(root)
+    assert passage_scores(changed, after) == score_passages(changed)
     assert after.misses == len(changed.passages)
-    assert organise(changed, caches.passage_scores(changed, caches.score_cache(root))) == organise(changed)
+    assert organise(changed, passage_scores(changed, score_cache(root))) == organise(changed)
 
 
 def contents(path: Path):
@@ -252,8 +253,8 @@ def _books(root):
     plain = annotate(project, plan, current_edition(project))
     books = []
     for _ in range(2):
-        links = caches.link_cache(root)
-        books.append(annotate(project, plan, current_edition(project), caches.CachedLinker(project.glossary, links)))
+        links = link_cache(root)
+        books.append(annotate(project, plan, current_edition(project), CachedLinker(project.glossary, links)))
         links.save()
     return plain, books, links, project
 
@@ -297,8 +298,8 @@ def test_cached_linker_keeps_the_same_record_of_uses_as_a_linker(project_copy):
     passages = ["See [the Joint Water Commission's page](https://example.org/jwc).",
                 "The dam & the Kessa; *the dam* again, and Qessa.", "Nothing to link here."]
     for _ in range(2):  # cold, then from the saved cache
-        links = caches.link_cache(root)
-        plain, cached = Linker(terms), caches.CachedLinker(terms, links)
+        links = link_cache(root)
+        plain, cached = Linker(terms), CachedLinker(terms, links)
         for linker in (plain, cached):
             for chapter in ("one", "two"):
                 linker.start_chapter(chapter)

@@ -35,9 +35,9 @@ def released(project_copy, monkeypatch):
     """The minimal project with edition 1 released on 2021-05-01 (EPUB only, to stay fast)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1619827200")  # 2021-05-01
     project = project_copy("minimal")
-    from book import editions
+    from book import cli
 
-    monkeypatch.setattr(editions, "RELEASE_FORMATS", ("epub",))
+    monkeypatch.setattr(cli, "RELEASE_FORMATS", ("epub",))
     result = run(project, "release", "--allow-unattributed", "--note", "First edition for the class.")
     assert result.exit_code == 0, result.output
     return project
@@ -197,9 +197,9 @@ def test_failed_build_records_no_edition(project_copy, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1619827200")
     (project / "dist").mkdir()
     (project / "dist" / "the-kessa-valley-dispute-edition-1.epub").mkdir()  # a folder where the EPUB must go
-    from book import editions
+    from book import cli
 
-    monkeypatch.setattr(editions, "RELEASE_FORMATS", ("epub",))
+    monkeypatch.setattr(cli, "RELEASE_FORMATS", ("epub",))
     result = run(project, "release", "--allow-unattributed")
     assert result.exit_code == 1
     assert "file system: " in result.output and "Is a directory" in result.output

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from book.cli import main
-from book.glossary import Linker, Matcher, parts_text, passage_text, unused_terms
+from book.glossary import Linker, Matcher, parts_text, unused_terms
+from book.plaintext import plain_text as passage_text
 from book.models import Term
 from book.project import load
 from book.render.model import TermMention
@@ -171,7 +172,7 @@ def test_linking_never_changes_the_words(markdown):
     linker = Linker(glossary)
     linker.start_chapter("one")
     parts, text = linker.passage(markdown, "a-1")
-    assert text == passage_text(markdown)
+    assert text.split() == passage_text(markdown).split()  # the words scoring sees, in the same order
     assert parts_text(parts) == text
     unlinked = Linker(())
     unlinked.start_chapter("one")

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from book.cli import main
 from book.models import ArticleMeta, BookConfig, ChapterMatch, ChapterSpec, Term
-from book.organise import FURTHER, FURTHER_TITLE, ChapterMatcher, keyword_pattern, markdown_text, organise, plain_text
+from book.organise import FURTHER, FURTHER_TITLE, ChapterMatcher, keyword_pattern, organise
+from book.plaintext import markdown_text, plain_text
 from book.project import Article, Chapter, Passage, Project, load
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -90,9 +91,22 @@ def test_overlapping_keywords_count_one_mention_once():
 
 def test_scores_are_counted_on_plain_text_not_markdown_syntax():
     text = "A **ceasefire** and [a link](https://example.org/ceasefire-truce) and <span>truce</span>."
-    assert plain_text(text) == "A ceasefire and a link and truce."
+    # raw HTML is shown as text in the book (glossary renders it so), so it is scored as the words it shows
+    assert plain_text(text) == "A ceasefire and a link and <span>truce</span>."
     assert scores_of(["ceasefire", "truce"], text) == 2
     assert scores_of(["example"], text) == 0
+
+
+def test_scoring_and_linking_see_the_same_words():
+    """One Markdown → text function: what is scored is what the linker renders, raw HTML included."""
+    from book.glossary import Linker, parts_text
+
+    markdown = "Farmers say <i>Water Quotas</i> & *fishing* rules\n\n> on the [Orun](https://example.org) favour the east."
+    linker = Linker(())
+    linker.start_chapter("one")
+    parts, text = linker.passage(markdown, "a-1")
+    assert plain_text(markdown).split() == parts_text(parts).split() == text.split()
+    assert "<i>Water" in plain_text(markdown).split()
 
 
 @settings(max_examples=300, deadline=None)

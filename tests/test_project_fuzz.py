@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from book.errors import ProjectError
-from book.glossary import passage_text
+from book.plaintext import plain_text as passage_text
 from book.project import load
 
 PROJECTS = Path(__file__).parent / "projects"

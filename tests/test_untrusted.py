@@ -96,22 +96,58 @@ def test_crafted_caches_in_dist_are_never_loaded(project_copy, tmp_path):
 
 def test_a_forged_cache_is_a_miss_and_a_signed_one_a_hit(project_copy):
     from book import cache as caches
-    from book.project import load
+    from book.project import load, source_cache
 
     root = project_copy()
-    first = caches.source_cache(root)
+    first = source_cache(root)
     load(root, cache=first)
     first.save()
-    again = caches.source_cache(root)
+    again = source_cache(root)
     load(root, cache=again)
     assert again.hits and not again.misses
     path = root / "dist" / ".cache" / "sources.pickle"
     data = bytearray(path.read_bytes())
     data[-1] ^= 1  # one bit of the tag
     path.write_bytes(bytes(data))
-    forged = caches.source_cache(root)
+    forged = source_cache(root)
     load(root, cache=forged)
     assert not forged.hits and forged.misses
+
+
+class _Runs:
+    """Pickles as a call of `function(*arguments)`: what a forged cache would hold to run code when read."""
+
+    def __init__(self, function, *arguments):
+        self.function, self.arguments = function, arguments
+
+    def __reduce__(self):
+        return self.function, self.arguments
+
+
+@pytest.mark.parametrize("payload", ["system", "import", "class"])
+def test_a_cache_signed_with_the_users_own_key_still_never_runs_code(project_copy, payload):
+    """Even with the key stolen, a frame may build only data: a function, a module to import or any other class is a miss."""
+    from book import cache as caches
+    from book import signing
+    from book.project import load, source_cache
+
+    root = project_copy()
+    marker = root / "ran"
+    first = source_cache(root)
+    load(root, cache=first)
+    first.save()
+    value = {"system": _Runs(os.system, f"touch {marker}"),
+             "import": _Runs(__import__, "this"),  # importing a module runs its code
+             "class": _Runs(subprocess.Popen, ["touch", str(marker)])}[payload]
+    signer = signing.Signer(signing.user_key(root), "sources")
+    with open(root / "dist" / ".cache" / "sources.pickle", "wb") as stream:
+        caches.write_frame(stream, {"version": first.version, "entries": {"any": value}}, signer)
+    again = source_cache(root)
+    assert again._old == {}  # nothing was read
+    assert load(root, cache=again).articles == load(root).articles
+    assert not marker.exists()
+    with pytest.raises(pickle.UnpicklingError):
+        caches.data_loads(pickle.dumps(value))
 
 
 def _build(root: Path, *args: str, env=None) -> subprocess.CompletedProcess:

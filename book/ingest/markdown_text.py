@@ -8,6 +8,7 @@ import unicodedata
 
 from markdown_it import MarkdownIt
 
+from book import plaintext
 from book.ingest.records import Block
 
 _RENDER = MarkdownIt("commonmark")
@@ -56,10 +57,8 @@ def body_markdown(blocks: list[Block]) -> str:
 
 
 def plain_text(markdown: str) -> str:
-    """What a reader sees of `markdown`: its text with single spaces, markup gone."""
-    rendered = _RENDER.render(markdown)
-    text = re.sub(r"<[^>]+>", " ", rendered)
-    return " ".join(html.unescape(text).split())
+    """What a reader sees of `markdown` (book.plaintext's one function), with single spaces."""
+    return " ".join(plaintext.plain_text(markdown).split())
 
 
 def normalised(markdown: str) -> str:

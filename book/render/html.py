@@ -16,8 +16,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from book import i18n
-from book.i18n import N_
 from book.render.model import Book, PassageLink, TermMention, perspective_text
+from book.words import BACK_TITLES, CHANGES, TERM_KINDS
 
 ASSETS = Path(__file__).resolve().parent  # templates/, styles/, fonts/
 ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
@@ -113,12 +113,9 @@ def roman(number: int) -> str:
 
 # The back matter, in book order: (anchor, title, EPUB landmark type) — shared by every output.
 # Titles are the English messages: each output shows them through the book's catalogue (`_(title)`).
-BACK_SECTIONS = (
-    ("whats-new", N_("What’s new in this edition"), None),
-    ("timeline", N_("Timeline"), None),
-    ("glossary", N_("Glossary"), "glossary"),
-    ("sources", N_("Sources"), "bibliography"),
-)
+BACK_SECTIONS = tuple((anchor, BACK_TITLES[anchor], landmark)
+                      for anchor, landmark in (("whats-new", None), ("timeline", None), ("glossary", "glossary"),
+                                               ("sources", "bibliography")))
 
 
 def back_sections(book) -> tuple[tuple[str, str], ...]:
@@ -130,14 +127,6 @@ def back_sections(book) -> tuple[tuple[str, str], ...]:
 def long_date(value: dt.date | None) -> str:
     """"11 November 2020" in the book's language (Babel's locale data, never the machine's); "n.d." when unknown."""
     return i18n.current().date(value)
-
-
-# Words the book model carries as values, shown in the book's language.
-TERM_KINDS = {"place": N_("place"), "person": N_("person"), "organisation": N_("organisation"),
-              "agreement": N_("agreement"), "event": N_("event"), "weapon": N_("weapon"), "concept": N_("concept")}
-CHANGES = {"added": N_("added"), "text changed": N_("text changed"), "metadata changed": N_("metadata changed"),
-           "text and metadata changed": N_("text and metadata changed"), "changed": N_("changed"),
-           "removed": N_("removed")}
 
 
 def unknown(value: str) -> str:

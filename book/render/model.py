@@ -10,11 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from book import i18n
-from book.i18n import N_
-
-# What the model says where a source or outlets.yaml says nothing (English; each output shows them translated).
-NO_OUTLET = N_("outlet not named")
-NO_PERSPECTIVE = N_("perspective not stated")
+from book.words import NO_OUTLET, NO_PERSPECTIVE  # English; each output shows them translated
 
 
 def perspective_text(value: str) -> str:

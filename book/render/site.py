@@ -23,9 +23,9 @@ from babel.numbers import format_decimal
 
 from book import files, i18n
 from book.errors import RenderError
-from book.i18n import N_
 from book.render import html
 from book.render.model import Book, ChapterView
+from book.words import CONTENTS, DOWNLOADS, LARGE_PRINT_DOWNLOAD
 
 STATIC = html.ASSETS / "static"
 STATIC_FILES = ("web.css", "web.js", "search.js")
@@ -99,7 +99,7 @@ def write_site(book: Book, folder: Path, downloads: list[Path]) -> Path:
     for anchor, title in html.back_sections(book):
         pages.append((f"{anchor}.html", "web/back.html", {"section": anchor, "section_title": title}))
     pages.append(("search.html", "web/search.html", {"search_words": search_words(i18n.current())}))
-    nav = (("index.html", N_("Contents")), *((f"{a}.html", t) for a, t in html.back_sections(book)))
+    nav = (("index.html", CONTENTS), *((f"{a}.html", t) for a, t in html.back_sections(book)))
     for name, template, context in pages:
         page = html.render(template, book=book, links=links, meta=html.metadata(book), nav=nav, page=name, **context)
         files.write_atomic(folder / name, page)
@@ -141,9 +141,9 @@ def _offer(path: Path, folder: Path) -> Download:
         os.link(path, target)
     except OSError:
         shutil.copyfile(path, target)
-    label = {".pdf": N_("Print edition (PDF)"), ".epub": N_("E-book (EPUB 3)")}.get(path.suffix, path.name)
+    label = DOWNLOADS.get(path.suffix, path.name)
     if path.stem.endswith("-large-print"):
-        label = N_("Large-print edition (PDF)")
+        label = LARGE_PRINT_DOWNLOAD
     return Download(path.name, label, _size(target.stat().st_size))
 
 
