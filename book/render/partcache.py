@@ -4,7 +4,7 @@ A chapter's part is laid out without its folios (they are put in when the parts 
 joined), so its bytes do not depend on the page it starts on: an unchanged chapter is
 read back instead of being laid out and written again. The key is a SHA-256 over the
 part's HTML, the package's style sheets and fonts, the code that writes it and the
-versions of WeasyPrint, pydyf and fontTools, the PDF identifier and SOURCE_DATE_EPOCH.
+versions of WeasyPrint, pydyf, fontTools and the system's Pango, the PDF identifier and SOURCE_DATE_EPOCH.
 Files of the project the layout read (images) are listed in the entry with their
 SHA-256 and checked when it is read back.
 
@@ -31,6 +31,7 @@ from pathlib import Path
 import fontTools
 import pydyf
 import weasyprint
+from weasyprint.text.ffi import pango
 
 from book import cache, files, lock, signing
 from book.errors import ProjectError
@@ -66,6 +67,7 @@ def tool_version() -> str:
     assets = sorted(path for folder in ("styles", "fonts") for path in (_PACKAGE / folder).rglob("*") if path.is_file())
     modules = ("render/pdf.py", "render/pdfjoin.py", "render/pdftags.py", "render/linebreak.py", "render/partcache.py")
     return cache.key(cache.code_version(modules), weasyprint.__version__, pydyf.__version__, fontTools.version,
+                     str(pango.pango_version()),  # the system's Pango shapes and breaks the lines
                      *(part for path in assets for part in (str(path.relative_to(_PACKAGE)), path.read_bytes())))
 
 
