@@ -239,6 +239,10 @@ def test_an_arabic_book_is_laid_out_right_to_left(built, tmp_path):
     pager = (site / "chapter-almuzariun.html").read_text(encoding="utf-8")
     assert re.search(r'<a rel="prev" href="chapter-almiyah.html[^"]*">→ المياه</a>', pager)
     first = (site / "chapter-almiyah.html").read_text(encoding="utf-8")
+    # Citations and the footer separate their parts with the Arabic comma.
+    assert "صحيفة الميناء (صحافة الشمال، بلاد الشمال)، كريم المثال، «بدء ملء السد»، 2021-03-02." in " ".join(
+        re.sub(r"<[^>]+>|[\u2066-\u2069]", "", first).split())
+    assert re.search(r"</cite>، الطبعة 1", first)
     assert re.search(r'<a rel="next" href="chapter-almuzariun.html[^"]*">المزارعون ←</a>', first)
     # … and is laid out from the right in a real browser: a passage's rule on its right, the page not scrolled sideways.
     with static_server(site) as url, chromium() as browser:
