@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import hmac
 import json
 import logging
 import os
@@ -76,105 +75,39 @@ def part_key(source: str, *context: str) -> str:
     return cache.key(tool_version(), os.environ.get("SOURCE_DATE_EPOCH", ""), source, *context)
 
 
-class PartCache:
-    """The parts kept for one project; `get` and `put` by key, `prune` once the build is done."""
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        self.folder = self.root / FOLDER
-        key = signing.user_key(self.root)
-        self._signer = signing.Signer(key, KIND) if key is not None else None
-        self.used: set[str] = set()
-        self.hits = 0
-
-    def _path(self, entry_key: str) -> Path:
-        return self.folder / f"{entry_key}.part"
-
-    def get(self, entry_key: str) -> Laid | None:
-        """The part kept under `entry_key`, if it is intact, signed by this user and its project files unchanged."""
-        if self._signer is None:
-            return None
-        try:
-            with files.open_regular(self._path(entry_key), self.root) as stream:
-                data = stream.read(MAX_ENTRY + 1)
-            laid = self._decode(entry_key, data)
-        except FileNotFoundError:
-            return None
-        except Exception as error:  # unreadable, cut short, forged or from another version: lay it out again
-            LOGGER.debug("%s: not used (%s)", self._path(entry_key), error)
-            return None
-        if laid is None or not all(_digest(self.root / path, self.root) == digest for path, digest in laid.read):
-            return None
-        self.used.add(entry_key)
-        self.hits += 1
-        with contextlib.suppress(OSError):
-            os.utime(self._path(entry_key))  # recently used: kept by `prune`
-        return laid
-
-    def put(self, entry_key: str, laid: Laid) -> None:
-        """Keep `laid` under `entry_key` (nothing is kept without a key, or if it cannot be written)."""
-        if self._signer is None:
-            return
-        self.used.add(entry_key)
-        meta = json.dumps({"anchors": laid.anchors, "links": laid.part.link_descriptions, "warnings": laid.warnings,
-                           "refused": laid.refused, "read": laid.read}, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        body = len(meta).to_bytes(8, "big") + meta + laid.part.pdf
-        try:
-            lock.dist_folder(self.root, FOLDER.parent.name, FOLDER.name)  # never one that leads out of the project
-            files.write_atomic(self._path(entry_key), MAGIC + self._tag(entry_key, body) + body)
-        except (OSError, ProjectError) as error:
-            LOGGER.debug("%s: not written (%s)", self._path(entry_key), error)
-
-    def _tag(self, entry_key: str, body: bytes) -> bytes:
-        mac = self._signer.mac()
-        mac.update(entry_key.encode("ascii"))  # an entry renamed to another key does not verify
-        mac.update(body)
-        return mac.digest()
-
-    def _decode(self, entry_key: str, data: bytes) -> Laid | None:
-        head = len(MAGIC) + signing.TAG_BYTES
-        if len(data) > MAX_ENTRY or len(data) < head + 8 or not data.startswith(MAGIC):
-            return None
-        tag, body = data[len(MAGIC):head], data[head:]
-        if not hmac.compare_digest(tag, self._tag(entry_key, body)):
-            return None
-        size = int.from_bytes(body[:8], "big")
-        meta = json.loads(body[8:8 + size].decode("utf-8"))
-        links = tuple(tuple(page) for page in meta["links"])
-        return Laid(pdfjoin.Part(body[8 + size:], links), tuple(tuple(page) for page in meta["anchors"]),
-                    tuple(meta["warnings"]), tuple(meta["refused"]), tuple((path, digest) for path, digest in meta["read"]))
-
-    def prune(self) -> None:
-        """Entries this build did not use removed, least recently used first, while they outweigh those it used."""
-        prune(self.folder, "*.part", self.used)
-
-
 class KeptBlobs:
-    """Small blobs of one kind (the balance charts) kept in `dist/.cache/<kind>/` by key, each signed like a part."""
+    """Blobs of one kind kept in `dist/.cache/<kind>/` by key: `magic`, an HMAC tag (this user's key, over the
+    key and the blob) and the blob. A blob that is missing, too large or not signed by this user is a miss."""
 
-    def __init__(self, root: Path, kind: str):
+    def __init__(self, root: Path, kind: str, signed_as: str | None = None, suffix: str = ".blob", magic: bytes = b"",
+                 limit: int = files.MAX_FILE_BYTES):
         self.root = Path(root)
         self.kind = kind
         self.folder = self.root / cache.FOLDER / kind
+        self.suffix, self.magic, self.limit = suffix, magic, limit
         key = signing.user_key(self.root)
-        self._signer = signing.Signer(key, kind) if key is not None else None
+        self._signer = signing.Signer(key, signed_as or kind) if key is not None else None
         self.used: set[str] = set()
 
     def _path(self, entry_key: str) -> Path:
-        return self.folder / f"{entry_key}.blob"
+        return self.folder / f"{entry_key}{self.suffix}"
 
     def get(self, entry_key: str) -> bytes | None:
         if self._signer is None:
             return None
+        path = self._path(entry_key)
         try:
-            data = files.read_bytes(self._path(entry_key), self.root)
+            data = files.read_bytes(path, self.root, self.limit)
         except OSError as error:  # missing, unreadable or too large: made again
-            LOGGER.debug("%s: not used (%s)", self._path(entry_key), error)
+            LOGGER.debug("%s: not used (%s)", path, error)
             return None
-        tag, blob = data[:signing.TAG_BYTES], data[signing.TAG_BYTES:]
-        if len(data) < signing.TAG_BYTES or not self._signer.verify(tag, entry_key.encode("ascii") + blob):
+        head = len(self.magic) + signing.TAG_BYTES
+        tag, blob = data[len(self.magic):head], data[head:]
+        if len(data) < head or not data.startswith(self.magic) or not self._signer.verify(tag, entry_key.encode("ascii") + blob):
             return None
         self.used.add(entry_key)
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by `prune`
         return blob
 
     def put(self, entry_key: str, blob: bytes) -> None:
@@ -182,13 +115,55 @@ class KeptBlobs:
             return
         self.used.add(entry_key)
         try:
-            lock.dist_folder(self.root, FOLDER.parent.name, self.kind)
-            files.write_atomic(self._path(entry_key), self._signer.tag(entry_key.encode("ascii") + blob) + blob)
+            lock.dist_folder(self.root, cache.FOLDER.name, self.kind)  # never one that leads out of the project
+            files.write_atomic(self._path(entry_key), self.magic + self._signer.tag(entry_key.encode("ascii") + blob) + blob)
         except (OSError, ProjectError) as error:
             LOGGER.debug("%s: not written (%s)", self._path(entry_key), error)
 
     def prune(self) -> None:
-        prune(self.folder, "*.blob", self.used)
+        """Entries this build did not use removed, least recently used first, while they outweigh those it used."""
+        prune(self.folder, f"*{self.suffix}", self.used)
+
+
+class PartCache:
+    """The parts kept for one project; `get` and `put` by key, `prune` once the build is done."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.blobs = KeptBlobs(root, FOLDER.name, KIND, ".part", MAGIC, MAX_ENTRY)
+        self.hits = 0
+
+    def get(self, entry_key: str) -> Laid | None:
+        """The part kept under `entry_key`, if it is intact, signed by this user and its project files unchanged."""
+        body = self.blobs.get(entry_key)
+        try:
+            laid = _decode(body) if body is not None else None
+        except (ValueError, KeyError, TypeError) as error:  # signed but not a part of this version: lay it out again
+            LOGGER.debug("%s: not used (%s)", entry_key, error)
+            return None
+        if laid is None or not all(_digest(self.root / path, self.root) == digest for path, digest in laid.read):
+            return None
+        self.hits += 1
+        return laid
+
+    def put(self, entry_key: str, laid: Laid) -> None:
+        """Keep `laid` under `entry_key` (nothing is kept without a key, or if it cannot be written)."""
+        meta = json.dumps({"anchors": laid.anchors, "links": laid.part.link_descriptions, "warnings": laid.warnings,
+                           "refused": laid.refused, "read": laid.read}, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        self.blobs.put(entry_key, len(meta).to_bytes(8, "big") + meta + laid.part.pdf)
+
+    def prune(self) -> None:
+        self.blobs.prune()
+
+
+def _decode(body: bytes) -> Laid | None:
+    if len(body) < 8:
+        return None
+    size = int.from_bytes(body[:8], "big")
+    meta = json.loads(body[8:8 + size].decode("utf-8"))
+    links = tuple(tuple(page) for page in meta["links"])
+    return Laid(pdfjoin.Part(body[8 + size:], links), tuple(tuple(page) for page in meta["anchors"]),
+                tuple(meta["warnings"]), tuple(meta["refused"]), tuple((path, digest) for path, digest in meta["read"]))
 
 
 def prune(folder: Path, pattern: str, used: set[str]) -> None:
