@@ -234,13 +234,18 @@ class PrintBuild:
     def write(self, document, options: dict = OPTIONS) -> pdfjoin.Part:
         """One laid-out part as a tagged PDF, its links to other parts kept for `pdfjoin.join`."""
         pdfjoin.mark_cross_references(document)
-        descriptions = link_descriptions(document)
-        with progress.stage("PDF write", total=len(document.pages), unit="pages"), page_references_once(), languages_tagged():
-            written = document.write_pdf(pdf_identifier=_identifier(self.book), **options)
-        if not options.get("pdf_tags"):
-            return pdfjoin.Part(written)
-        with progress.stage("PDF tags"):
-            return pdfjoin.prepare(written, descriptions)
+        return write_part(document, _identifier(self.book), options)
+
+
+def write_part(document, identifier: bytes, options: dict = OPTIONS) -> pdfjoin.Part:
+    """A laid-out document written as a part: tagged and made PDF/UA-1 (`pdfjoin.prepare`) unless `options` are untagged."""
+    descriptions = link_descriptions(document)
+    with progress.stage("PDF write", total=len(document.pages), unit="pages"), page_references_once(), languages_tagged():
+        written = document.write_pdf(pdf_identifier=identifier, **options)
+    if not options.get("pdf_tags"):
+        return pdfjoin.Part(written)
+    with progress.stage("PDF tags"):
+        return pdfjoin.prepare(written, descriptions)
 
 
 def link_descriptions(document) -> tuple[tuple[str, ...], ...]:
@@ -341,11 +346,7 @@ def build_handout(book: Book, chapter: ChapterView, project_root: Path, out_path
     run = PrintBuild(book, Path(project_root))
     with captured_warnings() as warnings, source_date(book):
         source = typeset(html.render("print/handout.html", chapter=chapter, **run.context(html.HandoutLinks(chapter.slug))))
-        document = run.layout(source)
-        descriptions = link_descriptions(document)
-        with page_references_once(), languages_tagged():
-            part = pdfjoin.prepare(document.write_pdf(pdf_identifier=_identifier(book, chapter.slug), **OPTIONS), descriptions)
-        data, _ = pdfjoin.join([part])
+        data, _ = pdfjoin.join([write_part(run.layout(source), _identifier(book, chapter.slug))])
     files.write_atomic(out_path, data)
     return _located(warnings, run.fetcher.refused)
 
