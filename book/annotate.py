@@ -25,12 +25,14 @@ from book.render.model import (
     NotePart,
     PassageLink,
     PassageView,
+    Period,
     TermName,
     TermUse,
     Timeline,
     TimelineEvent,
     TimelineReport,
 )
+from book.words import UNDATED
 
 
 def annotate(project: Project, plan: Plan, edition: EditionInfo, linker: Linker | None = None,
@@ -99,10 +101,16 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
         if article_id not in by_article:
             order.append(article_id)
         by_article.setdefault(article_id, []).append(int(n))
-    groups = tuple(
-        _group(project, planned.slug, article_id, by_article[article_id], note, linker, events, styled)
-        for note, article_id in enumerate(order, 1)
-    )
+    sizes = {article_id: sum(len(project.article(article_id).passages[n - 1].text) + PER_PASSAGE for n in numbers) + PER_GROUP
+             for article_id, numbers in by_article.items()}
+    periods = _periods(project, order, sizes, words)
+    notes = [note for _, members in periods for note in range(1, len(members) + 1)] if periods else range(1, len(order) + 1)
+    level = 3 if periods else 2
+    groups = tuple(_group(project, planned.slug, article_id, by_article[article_id], note, linker, events, styled, level)
+                   for note, article_id in zip(notes, order))
+    by_id = {group.article_id: group for group in groups}
+    divided = tuple(Period(label, f"chapter-{planned.slug}--{key}", tuple(by_id[article_id] for article_id in members))
+                    for (label, key), members in periods)
     rows = balance(project, planned.refs)
     return ChapterView(
         slug=planned.slug,
@@ -115,11 +123,42 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
         balance=rows,
         further=planned.further,
         dominant=dominance(rows),
+        periods=divided,
     )
 
 
+# A long chapter is divided by publication date, each period opening on a right-hand page: a reader finds their way in
+# it, and adding a source lays out again only its period (issue 22). Periods are calendar months, else quarters, else
+# years: the shortest that hold PERIOD_MIN_CHARACTERS of text on average (five or six pages; a period's last page and the
+# blank page before the next cost a page each), fixed by the calendar so that a new source changes only its own.
+PERIOD_MIN_CHARACTERS = 18_000
+PER_PASSAGE, PER_GROUP = 80, 240  # characters' worth of a passage's margins and a source line with its footnote
+UNITS = ((lambda date: (date.year, date.month), lambda key: (dt.date(*key, 1), dt.date(*key, 1)), "{0:04d}-{1:02d}"),
+         (lambda date: (date.year, (date.month - 1) // 3),
+          lambda key: (dt.date(key[0], key[1] * 3 + 1, 1), dt.date(key[0], key[1] * 3 + 3, 1)), "{0:04d}-q{1}"),
+         (lambda date: (date.year,), lambda key: (dt.date(key[0], 1, 1), dt.date(key[0], 12, 1)), "{0:04d}"))
+
+
+def _periods(project: Project, order: list[str], sizes: dict[str, int],
+             words: i18n.Words) -> list[tuple[tuple[str, str], list[str]]]:
+    """The periods of a long chapter ((label, anchor key), article ids in order): the shortest unit whose periods hold
+    PERIOD_MIN_CHARACTERS on average; none when no unit gives two periods that long."""
+    total = sum(sizes.values())
+    if total < 2 * PERIOD_MIN_CHARACTERS:
+        return []
+    dates = [project.article(article_id).meta.date for article_id in order]  # date order, undated last
+    for unit, span, anchor in UNITS:
+        runs: dict = {}
+        for article_id, date in zip(order, dates):
+            runs.setdefault(unit(date) if date else None, []).append(article_id)
+        if len(runs) >= 2 and total >= PERIOD_MIN_CHARACTERS * len(runs):
+            return [((words.period(*span(key)), anchor.format(*key)) if key else (words.gettext(UNDATED), "undated"), members)
+                    for key, members in runs.items()]
+    return []
+
+
 def _group(project: Project, slug: str, article_id: str, numbers: list[int], note: int, linker: Linker,
-           events: dict[str, list[tuple[str, dt.date]]], styled: dict[str, str]) -> ArticleGroup:
+           events: dict[str, list[tuple[str, dt.date]]], styled: dict[str, str], level: int = 2) -> ArticleGroup:
     article = project.article(article_id)
     views = []
     previous = 0
@@ -139,6 +178,7 @@ def _group(project: Project, slug: str, article_id: str, numbers: list[int], not
         note_number=note,
         citation=citation(project, article, styled.get(article_id)),
         passages=tuple(views),
+        level=level,
     )
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_interval, format_skeleton
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -172,6 +172,16 @@ class Words:
         if self.catalogue == SOURCE_LANGUAGE and self.locale.language == SOURCE_LANGUAGE:
             return f"{value.day} {format_date(value, 'MMMM', locale='en_GB')} {value.year}"  # as the book always did
         return format_date(value, "long", locale=self.locale)
+
+    def period(self, first: dt.date, last: dt.date) -> str:
+        """A stretch of dates as a heading: "October 2020", "January – March 2020", "2020" (first letter capital)."""
+        if (first.year, first.month) == (last.year, last.month):
+            text = format_skeleton("yMMMM", first, locale=self.locale)
+        elif first.year == last.year and (first.month, last.month) == (1, 12):
+            text = format_skeleton("y", first, locale=self.locale)
+        else:
+            text = format_interval(first, last, "yMMMM", locale=self.locale)
+        return text[:1].upper() + text[1:]
 
     def number(self, value: int) -> str:
         """An integer in the locale's digits and grouping."""

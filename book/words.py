@@ -23,6 +23,9 @@ FURTHER_INTRO = N_(
 NO_OUTLET = N_("outlet not named")
 NO_PERSPECTIVE = N_("perspective not stated")
 
+# The heading of a long chapter's sources that give no date (annotate: its periods).
+UNDATED = N_("Undated")
+
 # The back matter's titles, by anchor (render.html.BACK_SECTIONS gives their order).
 BACK_TITLES = {"whats-new": N_("What’s new in this edition"), "timeline": N_("Timeline"),
                "glossary": N_("Glossary"), "sources": N_("Sources")}

@@ -17,6 +17,7 @@ from book.editions import current_edition
 from book.i18n import Words
 from book.organise import organise
 from book.pipeline import build
+from longbook import long_project
 from book.project import load
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -38,12 +39,14 @@ def _copy_repository_book(into: Path) -> Path:
     return root
 
 
-@pytest.fixture(scope="module", params=["minimal", "glossary", "unicode", "repository"])
+@pytest.fixture(scope="module", params=["minimal", "glossary", "unicode", "repository", "periods"])
 def built(request, tmp_path_factory):
     """A project built to PDF through the real pipeline: its book model and PDF."""
     base = tmp_path_factory.mktemp("ua")
     if request.param == "repository":
         root = _copy_repository_book(base)
+    elif request.param == "periods":  # a chapter laid out in pieces, joined
+        root = long_project(base)
     else:
         root = base / request.param
         shutil.copytree(PROJECTS / request.param, root)

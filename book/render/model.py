@@ -100,9 +100,10 @@ class ArticleGroup:
 
     article_id: str
     anchor: str  # "<chapter-slug>--<article-id>"
-    note_number: int  # citation footnote number, restarting at 1 in each chapter
+    note_number: int  # citation footnote number, restarting at 1 in each chapter (in each period of a divided one)
     citation: Citation
     passages: tuple[PassageView, ...]
+    level: int = 2  # its source line's heading level: 3 under a period's heading
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,16 @@ class Dominance:
 
 
 @dataclass(frozen=True)
+class Period:
+    """The sources of a long chapter published in one month, quarter or year (or undated): a part of it with a heading,
+    opening on a right-hand page in print, its notes numbered from 1."""
+
+    label: str  # "October 2020", "January – March 2020", "2020" or "Undated", in the book's language
+    anchor: str  # "<chapter anchor>--<first month>" ("…--undated")
+    groups: tuple[ArticleGroup, ...]
+
+
+@dataclass(frozen=True)
 class ChapterView:
     slug: str
     number: int  # 1-based position in the book
@@ -138,6 +149,7 @@ class ChapterView:
     question_notes: tuple[tuple[NotePart, ...] | None, ...] = ()  # teacher's edition only: one per question
     teacher_notes: tuple[NotePart, ...] | None = None  # teacher's edition only: the chapter's teaching notes
     answer_lines: int = 0  # handouts: ruled lines for an answer under each question
+    periods: tuple[Period, ...] = ()  # a long chapter divided by date (annotate.PERIOD_MIN_GROUPS): its groups, in order
 
 
 @dataclass(frozen=True)

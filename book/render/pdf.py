@@ -206,6 +206,8 @@ class PrintBuild:
                 return laid
         warned, refused, read = len(self.warnings), len(self.fetcher.refused), len(self.fetcher.read)
         document = self.layout(source, options)
+        if extra.get("lead_page"):  # laid out from a left-hand page: the empty page before it is not the book's
+            document = document.copy(document.pages[1:])
         anchors = tuple(tuple(page.anchors) for page in document.pages)
         laid = partcache.Laid(self.write(document, options), anchors, tuple(self.warnings[warned:]),
                               tuple(self.fetcher.refused[refused:]),
@@ -235,6 +237,18 @@ class PrintBuild:
         """One laid-out part as a tagged PDF, its links to other parts kept for `pdfjoin.join`."""
         pdfjoin.mark_cross_references(document)
         return write_part(document, _identifier(self.book), options)
+
+
+def pieces(chapter: ChapterView) -> list:
+    """What a chapter is laid out in: itself whole, or for a chapter divided into periods its opening ("head"),
+    each period (its index) and its balance and questions ("tail"), so that a change lays out only its piece again."""
+    return ["head", *range(len(chapter.periods)), "tail"] if chapter.periods else [None]
+
+
+def _continued_css() -> str:
+    """A piece after a chapter's opening has the chapter's title in the running head from its first page on."""
+    side = "left" if i18n.current().direction == "rtl" else "right"
+    return f" @page :{side} {{ @top-{side} {{ content: string(chapter-title); }} }}"
 
 
 def write_part(document, identifier: bytes, options: dict = OPTIONS) -> pdfjoin.Part:
@@ -302,14 +316,17 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
         folioed: list[int] = []  # the body's pages that carry a folio (every page of a chapter)
         number = 1
         for chapter in book.chapters:
-            if number % 2 == 0:  # every chapter opens on a right-hand page
-                body.append(pdfjoin.BLANK)
-                number += 1
-            laid = run.part("chapter", html.Links("pdf"), parts, NO_FOLIOS, chapter=chapter)
-            pages.update(anchor_pages(laid.anchors, number))
-            folioed += range(number, number + laid.page_count)
-            number += laid.page_count
-            body.append(laid.part)
+            for piece in pieces(chapter):
+                if piece != "tail" and number % 2 == 0:  # a chapter and each of its periods open on a right-hand page
+                    body.append(pdfjoin.BLANK)
+                    number += 1
+                continued = piece not in (None, "head")
+                laid = run.part("chapter", html.Links("pdf"), parts, NO_FOLIOS + (_continued_css() if continued else ""),
+                                chapter=chapter, piece=piece, lead_page=piece == "tail" and number % 2 == 0)
+                pages.update(anchor_pages(laid.anchors, number))
+                folioed += range(number, number + laid.page_count)
+                number += laid.page_count
+                body.append(pdfjoin.Continued(laid.part) if continued else laid.part)
         folios = run.folios(folioed, parts)
         if number % 2 == 0:  # the back matter opens on a right-hand page
             body.append(pdfjoin.BLANK)

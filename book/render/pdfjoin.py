@@ -14,10 +14,11 @@ document its catalog (language, XMP metadata, viewer preferences, document info)
 - Each part's structure tree is repaired for PDF/UA-1 on its own, before it is joined
   or kept (`prepare`, book/render/pdftags.py): a kept part is joined as it is.
 - Structure tree: one /Document element whose children are every part's children, in
-  order; each part's parent-tree keys (pages' /StructParents, annotations'
+  order (a `Continued` part's outer elements merged into the part's before it); each part's parent-tree keys (pages' /StructParents, annotations'
   /StructParent) are shifted past the keys of the parts before it.
 - Named destinations: one sorted name tree; the first part naming an anchor wins.
-- Bookmarks: each part's outline, in order, under one outline root.
+- Bookmarks: each part's outline, in order, under one outline root (a `Continued` part's under
+  the last bookmark of the parts before it).
 """
 
 from __future__ import annotations
@@ -78,6 +79,16 @@ BLANK = Blank()
 
 
 @dataclass(frozen=True)
+class Continued:
+    """A part that goes on with the element the part before it opened (a piece of a chapter laid out on its own):
+    its `depth` outer structure elements are the same elements as those of the part before, and its bookmarks are
+    under that part's last one."""
+
+    part: Part
+    depth: int = 2  # print/part.html's wrapper and the chapter's section
+
+
+@dataclass(frozen=True)
 class Folios:
     """Folios laid out on their own (untagged PDFs, the layers), and where each goes: (page of the joined PDF, layer, page)."""
 
@@ -85,7 +96,7 @@ class Folios:
     placements: tuple[tuple[int, int, int], ...]
 
 
-def join(parts: list[Part | Blank], front_pages: int | None = None, folios: Folios | None = None) -> tuple[bytes, list[str]]:
+def join(parts: list[Part | Blank | Continued], front_pages: int | None = None, folios: Folios | None = None) -> tuple[bytes, list[str]]:
     """The parts (or BLANK) as one PDF/UA-1 document; returns it and the links whose anchor no part holds.
 
     `front_pages`: how many pages are numbered in roman (the page labels); None writes no page labels.
@@ -98,6 +109,8 @@ def join(parts: list[Part | Blank], front_pages: int | None = None, folios: Foli
     for part in parts[1:]:
         if isinstance(part, Blank):
             joined.blank_page()
+        elif isinstance(part, Continued):
+            joined.append(pikepdf.open(io.BytesIO(part.part.pdf)), part.depth)
         else:
             joined.append(pikepdf.open(io.BytesIO(part.pdf)))
     missing = joined.finish()
@@ -164,7 +177,7 @@ class _Joined:
             if box in last.obj:
                 page.obj[box] = Array(list(last.obj[box]))
 
-    def append(self, part: pikepdf.Pdf) -> None:
+    def append(self, part: pikepdf.Pdf, depth: int = 0) -> None:
         start = len(self.pdf.pages)
         with warnings.catch_warnings():  # named destinations are carried over below, all of them
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(pikepdf, "PageCopyWarning") else UserWarning)
@@ -182,10 +195,7 @@ class _Joined:
                 if "/StructParent" in annotation:
                     annotation.StructParent = int(annotation.StructParent) + offset
         tree = part.Root.StructTreeRoot
-        for kid in tree.K[0].K:
-            copied = self.pdf.copy_foreign(kid)
-            copied.P = self.document
-            self.document.K.append(copied)
+        _adopt(self.document, [self.pdf.copy_foreign(kid) for kid in tree.K[0].K], depth)
         self._rename_ids(part)
         nums = list(tree.ParentTree.Nums)
         for key, value in zip(nums[::2], nums[1::2]):
@@ -193,7 +203,11 @@ class _Joined:
         self.next_key = offset + _next_key(nums)
         for name, destination in _dests(part).items():
             self.dests.setdefault(name, _copy(self.pdf, destination))
-        self.outline += _outline_items(part, self.pdf, page_index)
+        items = _outline_items(part, self.pdf, page_index)
+        if depth and self.outline:
+            self.outline[-1].children.extend(items)
+        else:
+            self.outline += items
 
     def finish(self) -> list[str]:
         """Cross-part links resolved, the parent tree, destinations and outline written; the missing anchors."""
@@ -219,6 +233,27 @@ class _Joined:
         with self.pdf.open_outline() as outline:
             outline.root[:] = self.outline
         return list(dict.fromkeys(missing))
+
+
+def _adopt(parent, kids: list, depth: int) -> None:
+    """`kids` (structure elements of `parent`'s document) become `parent`'s last children; with `depth`, the first of
+    them is the same element as `parent`'s last child (same type, children only elements) and its children join that one's."""
+    if not isinstance(parent.get("/K"), Array):
+        parent.K = Array(_children(parent))
+    elements = parent.K
+    last = elements[len(elements) - 1] if len(elements) else None
+    if depth and kids and isinstance(last, Dictionary) and last.get("/S") == kids[0].get("/S") \
+            and all(isinstance(kid, Dictionary) and "/S" in kid for kid in _children(kids[0])):
+        _adopt(last, _children(kids[0]), depth - 1)
+        kids = kids[1:]
+    for kid in kids:
+        kid.P = parent
+        elements.append(kid)
+
+
+def _children(element) -> list:
+    kids = element.get("/K")
+    return [] if kids is None else list(kids) if isinstance(kids, Array) else [kids]
 
 
 def _draw_folios(pdf: pikepdf.Pdf, folios: Folios) -> None:
