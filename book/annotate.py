@@ -106,8 +106,12 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
     periods = _periods(project, order, sizes, words)
     notes = [note for _, members in periods for note in range(1, len(members) + 1)] if periods else range(1, len(order) + 1)
     level = 3 if periods else 2
-    groups = tuple(_group(project, planned.slug, article_id, by_article[article_id], note, linker, events, styled, level)
-                   for note, article_id in zip(notes, order))
+    starts = {members[0] for _, members in periods}
+    groups = []
+    for note, article_id in zip(notes, order):
+        if article_id in starts:
+            linker.start_period()
+        groups.append(_group(project, planned.slug, article_id, by_article[article_id], note, linker, events, styled, level))
     by_id = {group.article_id: group for group in groups}
     divided = tuple(Period(label, f"chapter-{planned.slug}--{key}", tuple(by_id[article_id] for article_id in members))
                     for (label, key), members in periods)
@@ -118,7 +122,7 @@ def _chapter(project: Project, planned: PlannedChapter, number: int, linker: Lin
         title=words.gettext(planned.title) if planned.further else planned.title,
         anchor=f"chapter-{planned.slug}",
         intro_html=render_markdown(words.gettext(planned.intro) if planned.further else planned.intro),
-        groups=groups,
+        groups=tuple(groups),
         questions=tuple(render_inline(question) for question in planned.questions),
         balance=rows,
         further=planned.further,

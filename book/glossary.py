@@ -105,7 +105,7 @@ class Linker:
         self.policy = {term.id: term.link for term in terms}
         self.contested = {term.id: {_name_key(name.name) for name in term.names}
                           for term in terms if len(term.names) > 1}
-        self.counts: dict[str, int] = {}
+        self.counts: dict[tuple[str, str], int] = {}  # (term id, passage anchor) → its mentions linked there
         self.chapter = ""
         self.linked: set[tuple[str, str]] = set()  # (term id, name key) linked in this chapter
         self.linked_in: dict[str, dict[str, str]] = {}  # term id → chapter slug → first linked mention
@@ -113,6 +113,10 @@ class Linker:
 
     def start_chapter(self, slug: str) -> None:
         self.chapter = slug
+        self.linked = set()
+
+    def start_period(self) -> None:
+        """A period of a divided chapter links first mentions again: a source added to one changes no other."""
         self.linked = set()
 
     def passage(self, markdown: str, anchor: str) -> tuple[tuple[Part, ...], str]:
@@ -132,8 +136,9 @@ class Linker:
         if policy == "none" or (policy == "first" and once in self.linked):
             return None
         self.linked.add(once)
-        self.counts[term_id] = self.counts.get(term_id, 0) + 1
-        anchor = f"mention-{term_id}-{self.counts[term_id]}"
+        # named after its passage, not numbered through the book: a source added early renames no later mention
+        count = self.counts[term_id, passage_anchor] = self.counts.get((term_id, passage_anchor), 0) + 1
+        anchor = f"mention-{term_id}-{passage_anchor}" + (f"-{count}" if count > 1 else "")
         self.linked_in.setdefault(term_id, {}).setdefault(self.chapter, anchor)
         return TermMention(term_id=term_id, text=match.text, anchor=anchor)
 

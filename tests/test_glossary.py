@@ -86,7 +86,7 @@ def test_cost_does_not_grow_with_glossary_size():
 
 def chapter_parts(linker: Linker, slug: str, passages: list[str]):
     linker.start_chapter(slug)
-    return [linker.passage(text, f"a-{n}")[0] for n, text in enumerate(passages, 1)]
+    return [linker.passage(text, f"{slug}-{n}")[0] for n, text in enumerate(passages, 1)]  # unique, as in a book
 
 
 def mentions(parts) -> list[TermMention]:
@@ -108,15 +108,16 @@ def test_each_contested_name_has_its_first_mention_linked_in_every_chapter():
     second = chapter_parts(linker, "two", ["The Qessa in chapter two.", "Then the Kessa."])
     assert [m.text for p in first for m in mentions(p)] == ["Kessa", "Qessa", "Kessa River"]
     assert [m.text for p in second for m in mentions(p)] == ["Qessa", "Kessa"]
-    assert linker.use_anchor("kessa", "two") == "mention-kessa-4"  # the glossary points at the chapter's first mention
+    assert linker.use_anchor("kessa", "two") == "mention-kessa-two-1"  # the glossary points at the chapter's first mention
 
 
 def test_link_all_and_none():
     linker = Linker((term("all", "Kessa", link="all"), term("none", "Southland", link="none")))
     parts = chapter_parts(linker, "one", ["Kessa, Kessa, Southland.", "Kessa and Southland."])
     assert [m.term_id for p in parts for m in mentions(p)] == ["all", "all", "all"]
-    assert linker.use_anchor("none", "one") == "a-1"
-    assert linker.use_anchor("all", "one") == "mention-all-1"
+    assert linker.use_anchor("none", "one") == "one-1"
+    assert linker.use_anchor("all", "one") == "mention-all-one-1"
+    assert [m.anchor for p in parts for m in mentions(p)] == ["mention-all-one-1", "mention-all-one-1-2", "mention-all-one-2"]
 
 
 def test_contested_names_link_to_their_entry():
@@ -137,7 +138,7 @@ def test_never_linked_inside_another_link_or_code():
     (parts,) = chapter_parts(linker, "one", ["See [the Kessa map](https://example.org/Kessa), `Kessa`, <https://Kessa.example>."])
     assert mentions(parts) == []
     assert parts_text(parts) == "See the Kessa map, Kessa, https://Kessa.example."
-    assert linker.use_anchor("kessa", "one") == "a-1"  # still a use of the term, for the glossary
+    assert linker.use_anchor("kessa", "one") == "one-1"  # still a use of the term, for the glossary
     (later,) = chapter_parts(linker, "one", ["The Kessa."])
     assert [m.text for m in mentions(later)] == ["Kessa"]
     assert linker.use_anchor("kessa", "one") == mentions(later)[0].anchor

@@ -299,13 +299,14 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
     `anchors`, when given, receives the printed page of every anchor of the body and
     back matter, in the order they were laid out (for the EPUB's page list).
 
-    Each chapter is laid out and written on its own, without folios, so that the pages
-    of one chapter only are in memory at a time and its part does not depend on the
-    page it starts on; it opens on a right-hand page (a blank left-hand page when the
-    one before ended on a right-hand one). Then the body's folios on their own, the
-    back matter with the page numbers of every anchor, the front matter with the
-    contents, and the parts joined, the folios drawn on the body's pages. With `cache`,
-    a part whose HTML and all it depends on did not change is read from dist/.cache/parts/.
+    Each chapter (each piece of a divided one, `pieces`) and then each section of the back
+    matter (with the page numbers of the anchors before it) is laid out and written on its
+    own, without folios, so that the pages of one part only are in memory at a time and a
+    part does not depend on the page it starts on; it opens on a right-hand page (a blank
+    left-hand page when the one before ended on a right-hand one). Then the folios on their
+    own, the front matter with the contents, and the parts joined, the folios drawn on their
+    pages. With `cache`, a part whose HTML and all it depends on did not change is read from
+    dist/.cache/parts/.
     """
     run = PrintBuild(book, Path(project_root))
     parts = partcache.PartCache(run.project_root) if cache else None
@@ -315,25 +316,27 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
         pages: dict[str, int] = {}
         folioed: list[int] = []  # the body's pages that carry a folio (every page of a chapter)
         number = 1
-        for chapter in book.chapters:
+
+        def lay(name: str, links: html.Links, page_css: str, recto: bool = True, continued: bool = False, **extra) -> None:
+            """One part laid out (or reused) where the book has got to: on a right-hand page if `recto`."""
+            nonlocal number
+            if recto and number % 2 == 0:
+                body.append(pdfjoin.BLANK)
+                number += 1
+            laid = run.part(name, links, parts, page_css, lead_page=not recto and number % 2 == 0, **extra)
+            pages.update(anchor_pages(laid.anchors, number))
+            folioed.extend(range(number, number + laid.page_count))
+            number += laid.page_count
+            body.append(pdfjoin.Continued(laid.part) if continued else laid.part)
+
+        for chapter in book.chapters:  # a chapter and each of its periods open on a right-hand page
             for piece in pieces(chapter):
-                if piece != "tail" and number % 2 == 0:  # a chapter and each of its periods open on a right-hand page
-                    body.append(pdfjoin.BLANK)
-                    number += 1
                 continued = piece not in (None, "head")
-                laid = run.part("chapter", html.Links("pdf"), parts, NO_FOLIOS + (_continued_css() if continued else ""),
-                                chapter=chapter, piece=piece, lead_page=piece == "tail" and number % 2 == 0)
-                pages.update(anchor_pages(laid.anchors, number))
-                folioed += range(number, number + laid.page_count)
-                number += laid.page_count
-                body.append(pdfjoin.Continued(laid.part) if continued else laid.part)
+                lay("chapter", html.Links("pdf"), NO_FOLIOS + (_continued_css() if continued else ""), recto=piece != "tail",
+                    continued=continued, chapter=chapter, piece=piece)
+        for section, _ in html.back_sections(book):  # each section of the back matter as a chapter, with page numbers
+            lay("back", html.Links("pdf", pages), NO_FOLIOS, section=section)
         folios = run.folios(folioed, parts)
-        if number % 2 == 0:  # the back matter opens on a right-hand page
-            body.append(pdfjoin.BLANK)
-            number += 1
-        laid = run.part("back", html.Links("pdf", pages), parts, f"@page :first {{ counter-reset: page {number} }}")
-        pages.update(anchor_pages(laid.anchors, number))
-        back = laid.part
         links = html.Links("pdf", pages)
         laid = run.part("front", links, parts)
         front_count = len(laid.anchors)
@@ -342,7 +345,7 @@ def build_pdf(book: Book, project_root: Path, out_path: Path, keep_html: Path | 
         del laid
         placed = dataclasses.replace(folios, placements=tuple((front_pages + target, *rest) for target, *rest in folios.placements))
         with progress.stage("PDF join"):
-            data, missing = pdfjoin.join(front + body + [back], front_pages=front_pages, folios=placed)
+            data, missing = pdfjoin.join(front + body, front_pages=front_pages, folios=placed)
             files.write_atomic(out_path, data)
         if parts is not None:
             parts.prune()
