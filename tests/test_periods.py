@@ -107,10 +107,18 @@ def test_the_epub_and_the_web_edition_have_the_same_periods_and_notes(built):
         if "period" in period.get("class", "").split():
             calls = [int(a.text) for a in period.iter(f"{XHTML}a") if "noteref" in a.get("class", "")]
             assert calls == list(range(1, len(calls) + 1))
+    nav = xml(files["EPUB/nav.xhtml"])
+    chapter = next(li for li in nav.iter(f"{XHTML}li") if "Water" in "".join(li.itertext()))
+    assert ["".join(a.itertext()) for a in chapter.iter(f"{XHTML}a")][1:] == ["May 2022", "June 2022", "July 2022"]
+    assert all(a.get("href").endswith(("--2022-05", "--2022-06", "--2022-07")) for a in list(chapter.iter(f"{XHTML}a"))[1:])
     page = lxml_html.parse(str(next((built / "dist").glob("*/chapter-water.html")))).getroot()
     periods = page.xpath("//section[@class='period']")
     assert [period.xpath("string(h2)").strip() for period in periods] == ["May 2022", "June 2022", "July 2022"]
     assert sum(len(period.xpath(".//h3[@class='source-line']")) for period in periods) == 18
+    index = lxml_html.parse(str(next((built / "dist").glob("*/index.html")))).getroot()
+    assert [(a.text_content(), a.get("href")) for a in index.xpath("//ol[@class='periods']//a")] == [
+        (label, f"chapter-water.html#chapter-water--{key}") for label, key in
+        (("May 2022", "2022-05"), ("June 2022", "2022-06"), ("July 2022", "2022-07"))]
 
 
 def test_adding_a_source_lays_out_its_period_again_and_reuses_the_others(tmp_path, monkeypatch):

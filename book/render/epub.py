@@ -218,7 +218,8 @@ def _contents(book: Book, render, front, chapters, backmatter) -> Document:
     """The navigation document, which is also the book's contents page."""
     entries = [{"kind": "front", "href": d.file_name, "title": d.title, "number": None} for d in front if d.in_toc]
     entries += [
-        {"kind": "chapter", "href": d.file_name, "title": c.title, "number": c.number}
+        {"kind": "chapter", "href": d.file_name, "title": c.title, "number": c.number,
+         "periods": [(f"{d.file_name}#{period.anchor}", period.label) for period in c.periods]}
         for d, c in zip(chapters, book.chapters)
     ]
     entries += [{"kind": "back", "href": d.file_name, "title": d.title, "number": None} for d in backmatter]
