@@ -26,11 +26,11 @@ EPOCH = "1617235200"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-def _build(root: Path, cache: bool = True) -> tuple[dict[str, str], int]:
+def _build(root: Path, cache: bool = True, handouts: bool = False) -> tuple[dict[str, str], int]:
     """Every output (SHA-256 by path under dist/, the cache left out) and how many pages the build laid out."""
     timings = progress.Timings()
     with progress.listening(timings):
-        build(root, cache=cache, keep_html=True)
+        build(root, cache=cache, keep_html=True, handouts=handouts)
     dist = root / "dist"
     digests = {str(path.relative_to(dist)): hashlib.sha256(path.read_bytes()).hexdigest()
                for path in sorted(dist.rglob("*")) if path.is_file() and ".cache" not in path.relative_to(dist).parts}
@@ -57,7 +57,7 @@ def built(tmp_path_factory):
     root = long_project(tmp_path_factory.mktemp("periods"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        _build(root)
+        _build(root, handouts=True)
     return root
 
 
@@ -83,6 +83,15 @@ def test_the_long_chapter_opens_each_month_on_a_right_hand_page_with_its_notes_f
         assert notes == list(range(1, len(notes) + 1)) and len(notes) >= 2, (title, notes)
     tail = texts[periods[-1][1]:chapters["What’s new in this edition"][0]]
     assert any("Whose reporting this chapter quotes" in page for page in tail)
+
+
+def test_a_handout_of_the_long_chapter_runs_on_without_empty_pages(built):
+    handout = built / "dist" / "handouts" / "02-water.pdf"
+    texts = _texts(handout)
+    assert all(text.strip() for text in texts)
+    assert len(texts) < _periods(_pdf(built))["What’s new in this edition"][0] - _periods(_pdf(built))["Water"][0]
+    joined = "".join(texts)
+    assert all(label in joined for label in ("May 2022", "June 2022", "July 2022"))
 
 
 def test_the_kept_html_alone_gives_the_same_pages(built):
