@@ -102,7 +102,7 @@ def _tagging(project: Path, repeats: int) -> dict:
     """What PDF/UA tagging costs: the kept print HTML laid out once each way, written untagged and tagged, alternately."""
     import weasyprint
 
-    from book.render.pdf import page_references_once
+    from book.render.tagging import page_references_once
 
     source = next((project / "dist").glob("*.print.html"))
     untagged = weasyprint.HTML(filename=str(source)).render()

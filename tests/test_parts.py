@@ -111,7 +111,7 @@ def test_a_chapter_moved_to_later_pages_is_reused_with_its_new_folios(book_proje
     assert _folios_are_labels(_pdf(book_project)) >= 10
 
 
-def test_a_damaged_or_foreign_part_or_chart_is_made_again(book_project):
+def test_a_damaged_or_foreign_part_chart_or_font_is_made_again(book_project):
     parts = sorted((book_project / "dist" / ".cache" / "parts").glob("*.part"))
     assert parts
     cold, cold_pages = _build(book_project, cache=False)
@@ -124,6 +124,10 @@ def test_a_damaged_or_foreign_part_or_chart_is_made_again(book_project):
     assert charts
     for chart in charts:  # a chart someone else drew: not this user's tag
         chart.write_bytes(bytes(32) + b'<svg xmlns="http://www.w3.org/2000/svg"/>')
+    fonts = sorted((book_project / "dist" / ".cache" / "fonts").glob("*.blob"))
+    assert fonts  # the EPUB's cut-down fonts
+    fonts[0].write_bytes(bytes(32) + b"not a font")
+    fonts[1].write_bytes(fonts[1].read_bytes()[:-100])  # cut short: its tag no longer matches
     reused, reused_pages = _build(book_project)
     assert reused == cold
     assert reused_pages > 0

@@ -69,7 +69,7 @@ def _stage_outputs(book: Book, project, staging: Path, formats, handouts: bool, 
     if parallel is None:
         parallel = worker.can_fork()
     if "epub" in formats and wants_pdf and parallel:
-        pending = worker.ForkedJob(_write_epub, book, project, epub_out)
+        pending = worker.ForkedJob(_write_epub, book, project, epub_out, cache)
     anchors: dict[str, int] = {}  # printed page of each anchor, when this build lays out the PDF
     try:
         if wants_pdf:
@@ -80,7 +80,7 @@ def _stage_outputs(book: Book, project, staging: Path, formats, handouts: bool, 
                 if pending is not None:
                     pending.result()
                 else:
-                    _write_epub(book, project, epub_out)
+                    _write_epub(book, project, epub_out, cache)
                 if anchors:  # the PDF of this very build (large print or not): its page numbers go into the EPUB
                     _add_page_list(print_book, epub_out, anchors)
             written.append(epub_out)
@@ -156,10 +156,15 @@ def _write_pdfs(book: Book, project, folder: Path, formats, handouts: bool, keep
             written.append(out)
 
 
-def _write_epub(book: Book, project, out: Path) -> None:
+def _write_epub(book: Book, project, out: Path, cache: bool = False) -> None:
+    """With `cache`, the EPUB's cut-down fonts are kept in dist/.cache/fonts/ (by the worker that makes it)."""
     from book.render.epub import write_epub
+    from book.render.partcache import KeptBlobs
 
-    write_epub(book, project, out)
+    kept = KeptBlobs(project.root, "fonts") if cache else None
+    write_epub(book, project, out, kept)
+    if kept is not None:
+        kept.prune()
 
 
 def _add_page_list(book: Book, out: Path, anchors: dict[str, int]) -> None:

@@ -45,11 +45,11 @@ SCRIPT_FONTS = (("Book Serif Georgian", "NotoSerifGeorgian"), ("Book Naskh Arabi
                 ("Book Serif Hebrew", "NotoSerifHebrew"))
 
 
-def write_epub(book: Book, project, out_path: Path) -> Path:
-    """dist/<book>.epub: the same inputs give the same bytes."""
+def write_epub(book: Book, project, out_path: Path, fonts_kept=None) -> Path:
+    """dist/<book>.epub: the same inputs give the same bytes (`fonts_kept`: see fontsubset.subset_fonts)."""
     scripts = script_fonts(book)
     documents = render_documents(book, extra_style=bool(scripts) or i18n.current().direction == "rtl")
-    package = build_package(book, documents, scripts)
+    package = build_package(book, documents, scripts, fonts_kept)
     modified = modified_time(book)
     raw = io.BytesIO()
     epub.write_epub(raw, package, {**WRITER_OPTIONS, "mtime": modified})
@@ -247,7 +247,7 @@ class _Document(epub.EpubHtml):
         return self.content
 
 
-def build_package(book: Book, documents: list[Document], scripts=()) -> epub.EpubBook:
+def build_package(book: Book, documents: list[Document], scripts=(), fonts_kept=None) -> epub.EpubBook:
     """The ebooklib book: metadata, manifest (each item once), spine and NCX."""
     package = epub.EpubBook()
     _metadata(package, book)
@@ -262,7 +262,7 @@ def build_package(book: Book, documents: list[Document], scripts=()) -> epub.Epu
     wanted = BASE_FONTS + tuple(f"{stem}-" for _, stem in scripts)
     chosen = [f for f in sorted(FONTS.glob("*.[ot]tf")) if f.name.startswith(wanted)]
     chosen.sort(key=lambda f: not f.name.startswith(BASE_FONTS))  # the base family first: the others add to it
-    fonts = subset_fonts(chosen, _letters(documents))
+    fonts = subset_fonts(chosen, _letters(documents), fonts_kept)
     css = without_fonts(STYLESHEET.read_text(encoding="utf-8"), set(fonts))
     add(epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=css.encode("utf-8")))
     if scripts or i18n.current().direction == "rtl":

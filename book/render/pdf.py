@@ -20,16 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pydyf
 import weasyprint
-from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from book import files, i18n, progress
 from book.clock import build_time, source_date_epoch
 from book.errors import RenderError
-from book.render import html, linebreak, partcache, pdfjoin
+from book.render import html, linebreak, partcache, pdfjoin, tagging
 from book.render.model import Book, ChapterView
 from book.render.typeset import typeset
 
@@ -110,56 +108,6 @@ def source_date(book: Book):
         yield
     finally:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
-
-
-@contextlib.contextmanager
-def page_references_once():
-    """pydyf's `PDF.page_references`, built once per page count instead of at every call.
-
-    WeasyPrint 70's PDF/UA tagging asks for it for every tagged box, and pydyf rebuilds the
-    tuple of all page references each time: time grows with boxes × pages, a quarter of
-    the write of a 1,000-page book. Pages are only ever appended, so the tuple is kept
-    while the page count stays the same. The same bytes; the property is restored after.
-    """
-    original = pydyf.PDF.page_references
-
-    def page_references(pdf):
-        kids = pdf.pages["Kids"]
-        cached = pdf.__dict__.get("_book_page_references")
-        if cached is None or cached[0] != len(kids):
-            cached = pdf.__dict__["_book_page_references"] = (len(kids), original.fget(pdf))
-        return cached[1]
-
-    pydyf.PDF.page_references = property(page_references)
-    try:
-        yield
-    finally:
-        pydyf.PDF.page_references = original
-
-
-@contextlib.contextmanager
-def languages_tagged():
-    """Each structure element of an HTML element with a `lang` attribute carries it as /Lang (PDF 1.7, 14.9.2).
-
-    WeasyPrint 70 writes the document's language only; a passage quoted in another language than the book's
-    must say so to a screen reader. Its tag builder (pinned with WeasyPrint, see `check_weasyprint`) is
-    wrapped while a part is written, and restored after.
-    """
-    original = weasyprint_tags._build_box_tree
-
-    def build_box_tree(box, parent, pdf, *args):
-        element = getattr(box, "element", None)
-        lang = element.get("lang") if element is not None and getattr(box, "element_tag", None) not in ("html", "body") else None
-        for child in original(box, parent, pdf, *args):
-            if lang and child.get("P") == parent.reference and "Lang" not in child:
-                child["Lang"] = pydyf.String(lang)
-            yield child
-
-    weasyprint_tags._build_box_tree = build_box_tree
-    try:
-        yield
-    finally:
-        weasyprint_tags._build_box_tree = original
 
 
 @dataclass
@@ -276,7 +224,7 @@ def _continued_css() -> str:
 def write_part(document, identifier: bytes, options: dict = OPTIONS) -> pdfjoin.Part:
     """A laid-out document written as a part: tagged and made PDF/UA-1 (`pdfjoin.prepare`) unless `options` are untagged."""
     descriptions = link_descriptions(document)
-    with progress.stage("PDF write", total=len(document.pages), unit="pages"), page_references_once(), languages_tagged():
+    with progress.stage("PDF write", total=len(document.pages), unit="pages"), tagging.page_references_once(), tagging.languages_tagged():
         written = document.write_pdf(pdf_identifier=identifier, **options)
     if not options.get("pdf_tags"):
         return pdfjoin.Part(written)
