@@ -256,7 +256,7 @@ def test_a_file_system_error_in_the_epub_worker_is_the_usual_message(project_cop
         pytest.fail("this machine cannot fork a worker: the test needs two cores")
     root = project_copy()
 
-    def disk_full(book, project, out):
+    def disk_full(book, project, out, fonts_kept=None):
         raise OSError(errno.ENOSPC, "No space left on device", str(out.parent / f".{out.name}.a1b2.tmp"))
 
     monkeypatch.setattr(epub, "write_epub", disk_full)
