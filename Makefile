@@ -7,6 +7,10 @@
 # make. The venv's own pip installs them (pip 23.2.1 with Python 3.11.7; it is not upgraded), and
 # the project itself goes in editable, built with the locked setuptools (--no-build-isolation).
 #
+# The locks are whole (every package each needs is pinned), so pip installs them with --no-deps and
+# `pip check` then verifies that every installed package's requirements are met: pip's resolver, asked
+# to resolve them, took an extra (justext's `lxml[html_clean]`) as an unpinned requirement and
+# refused the lock once a newer lxml was published (2026-12-03).
 # Updating the lock, on purpose: edit pyproject.toml if a requirement changes, then
 #   make lock                                  keep every pin still allowed; add/drop what pyproject changed
 #   make lock LOCK_ARGS='--upgrade-package X'  move X (and what it needs) to its newest allowed version
@@ -39,16 +43,18 @@ $(VENV)/.installed: requirements.lock pyproject.toml scripts/check_lock.py scrip
 	scripts/setup-system.sh build
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) scripts/check_lock.py
-	$(PY) -m pip install -q --require-hashes -r requirements.lock
+	$(PY) -m pip install -q --require-hashes --no-deps -r requirements.lock
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
 	touch $@
 
 $(VENV)/.installed-test: requirements-test.lock requirements.lock pyproject.toml scripts/check_lock.py scripts/setup-system.sh scripts/setup-test-tools.sh
 	scripts/setup-system.sh test
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) scripts/check_lock.py
-	$(PY) -m pip install -q --require-hashes -r requirements-test.lock
+	$(PY) -m pip install -q --require-hashes --no-deps -r requirements-test.lock
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
 	scripts/setup-test-tools.sh
 	touch $(VENV)/.installed $@
 
