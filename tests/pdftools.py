@@ -1,11 +1,15 @@
-"""Reading a built PDF back: its text page by page, and where its internal links lead."""
+"""Reading a built PDF back: its text page by page, where its internal links lead; a build's outputs by digest."""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from pathlib import Path
 
 import pikepdf
+
+from book import progress
+from book.pipeline import build
 
 from tests.epubtools import squash
 
@@ -26,3 +30,15 @@ def destinations_and_links(pdf: Path) -> tuple[dict[str, int], set[tuple[int, st
         links = {(number + 1, str(annot.Dest)) for number, page in enumerate(document.pages)
                  for annot in page.get("/Annots", []) if "/Dest" in annot}
     return destination, links
+
+
+def build_digests(root: Path, **options) -> tuple[dict[str, str], int]:
+    """`root` built (pipeline.build with `options`): each output's SHA-256 by its path under dist/ (the cache
+    left out), and how many pages the build laid out."""
+    timings = progress.Timings()
+    with progress.listening(timings):
+        build(root, **options)
+    dist = root / "dist"
+    digests = {str(path.relative_to(dist)): hashlib.sha256(path.read_bytes()).hexdigest()
+               for path in sorted(dist.rglob("*")) if path.is_file() and ".cache" not in path.relative_to(dist).parts}
+    return digests, timings.counts.get("PDF layout", 0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 from pathlib import Path
@@ -10,8 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from book import progress
-from book.pipeline import build
+from tests.pdftools import build_digests
 
 EPOCH = "1617235200"
 NEW_SOURCE = """---
@@ -25,14 +23,7 @@ Farmers near Vellhaven say the dry season came early and the fishing boats staye
 
 
 def _build(root: Path, cache: bool = True) -> tuple[dict[str, str], int]:
-    """Every output of a build (SHA-256 by path under dist/, the cache left out) and how many pages it laid out."""
-    timings = progress.Timings()
-    with progress.listening(timings):
-        build(root, cache=cache)
-    dist = root / "dist"
-    digests = {str(path.relative_to(dist)): hashlib.sha256(path.read_bytes()).hexdigest()
-               for path in sorted(dist.rglob("*")) if path.is_file() and ".cache" not in path.relative_to(dist).parts}
-    return digests, timings.counts.get("PDF layout", 0)
+    return build_digests(root, cache=cache)
 
 
 def _pdf(root: Path) -> Path:

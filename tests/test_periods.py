@@ -5,7 +5,6 @@ reused when a source is added to another one, with the bytes of a cold build."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import subprocess
 from pathlib import Path
@@ -15,26 +14,18 @@ import pytest
 import weasyprint
 from lxml import html as lxml_html
 
-from book import progress
 from book.i18n import Words
-from book.pipeline import build
 from book.render.linebreak import whole_lines
 from epubtools import epubcheck, read_epub, xml
 from longbook import add_report, long_project
+from tests.pdftools import build_digests
 
 EPOCH = "1617235200"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def _build(root: Path, cache: bool = True, handouts: bool = False) -> tuple[dict[str, str], int]:
-    """Every output (SHA-256 by path under dist/, the cache left out) and how many pages the build laid out."""
-    timings = progress.Timings()
-    with progress.listening(timings):
-        build(root, cache=cache, keep_html=True, handouts=handouts)
-    dist = root / "dist"
-    digests = {str(path.relative_to(dist)): hashlib.sha256(path.read_bytes()).hexdigest()
-               for path in sorted(dist.rglob("*")) if path.is_file() and ".cache" not in path.relative_to(dist).parts}
-    return digests, timings.counts.get("PDF layout", 0)
+    return build_digests(root, cache=cache, keep_html=True, handouts=handouts)
 
 
 def _texts(pdf: Path) -> list[str]:

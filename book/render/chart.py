@@ -45,12 +45,7 @@ def balance_svg(rows: tuple[BalanceRow, ...]) -> bytes:
     words = i18n.current()
     if kept is None:
         return _balance_svg(rows, words)
-    entry = _key(rows, words)
-    svg = kept.get(entry)
-    if svg is None:
-        svg = _balance_svg(rows, words)
-        kept.put(entry, svg)
-    return svg
+    return kept.made(_key(rows, words), lambda: _balance_svg(rows, words))
 
 
 def _key(rows: tuple[BalanceRow, ...], words: i18n.Words) -> str:

@@ -80,12 +80,7 @@ def _cmap(font: Path) -> frozenset[int]:
 def _kept_subset(font: Path, characters: frozenset[str], kept) -> bytes:
     if kept is None:
         return _subset(font, characters)
-    entry = cache.key(_version(font), "".join(sorted(characters)))
-    data = kept.get(entry)
-    if data is None:
-        data = _subset(font, characters)
-        kept.put(entry, data)
-    return data
+    return kept.made(cache.key(_version(font), "".join(sorted(characters))), lambda: _subset(font, characters))
 
 
 @functools.cache

@@ -120,6 +120,14 @@ class KeptBlobs:
         except (OSError, ProjectError) as error:
             LOGGER.debug("%s: not written (%s)", self._path(entry_key), error)
 
+    def made(self, entry_key: str, make) -> bytes:
+        """The blob kept under `entry_key`, else the one `make()` returns, kept for the next build."""
+        blob = self.get(entry_key)
+        if blob is None:
+            blob = make()
+            self.put(entry_key, blob)
+        return blob
+
     def prune(self) -> None:
         """Entries this build did not use removed, least recently used first, while they outweigh those it used."""
         prune(self.folder, f"*{self.suffix}", self.used)

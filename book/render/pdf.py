@@ -128,11 +128,16 @@ class PrintBuild:
         return {
             "book": self.book, "links": links, "meta": html.metadata(self.book),
             "created": _w3c(self.book.edition.date), "modified": _w3c_modified(self.book),
-            "stylesheet": html.asset_url("styles/print.css"), "page_css": _page_size(self.book) + page_css,
-            "large_print": html.asset_url("styles/large-print.css") if self.book.large_print else None,
+            **self.styles(page_css),
             "back_sections": html.back_sections(self.book),
             **extra,
         }
+
+    def styles(self, page_css: str = "") -> dict:
+        """What the print HTML is styled with, in this order: print.css, large-print.css (URLs), the page rules."""
+        return {"stylesheet": html.asset_url("styles/print.css"),
+                "large_print": html.asset_url("styles/large-print.css") if self.book.large_print else None,
+                "page_css": _page_size(self.book) + page_css}
 
     def layout(self, source: str, options: dict = OPTIONS, stylesheets: tuple = ()):
         """The HTML laid out into pages (a weasyprint Document), with `stylesheets` (weasyprint.CSS) after its own."""
@@ -140,42 +145,37 @@ class PrintBuild:
             document = weasyprint.HTML(string=source, base_url=self.project_root.as_uri() + "/", url_fetcher=self.fetcher)
             return document.render(font_config=self.fonts, stylesheets=list(stylesheets), **options)
 
-    def stylesheets(self, page_css: str) -> tuple:
-        """A part's style sheets, in the order the one-file HTML links them: print.css (and large-print.css) parsed
-        once per build, not once per part (with their fonts), then the part's own page rules.
+    def stylesheets(self, styles: dict) -> tuple:
+        """A part's `styles` as WeasyPrint style sheets: print.css and large-print.css parsed once per build, not
+        once per part (with their fonts), then the part's own page rules.
 
         Given to WeasyPrint as the user's style sheets, not the document's: none of the print templates has
         a style of its own (no `<style>`, no `style` attribute) that they would now lose to.
         """
-        context = self.context(html.Links("pdf"), page_css)
-        names = (context["stylesheet"], context["large_print"])
-        sheets = tuple(self._sheet(name) for name in names if name)
-        return (*sheets, weasyprint.CSS(string=context["page_css"], url_fetcher=self.fetcher, font_config=self.fonts))
-
-    def _sheet(self, url: str):
-        if url not in self.sheets:
-            self.sheets[url] = weasyprint.CSS(url=url, url_fetcher=self.fetcher, font_config=self.fonts)
-        return self.sheets[url]
+        for url in (styles["stylesheet"], styles["large_print"]):
+            if url and url not in self.sheets:
+                self.sheets[url] = weasyprint.CSS(url=url, url_fetcher=self.fetcher, font_config=self.fonts)
+        sheets = tuple(self.sheets[url] for url in (styles["stylesheet"], styles["large_print"]) if url)
+        return (*sheets, weasyprint.CSS(string=styles["page_css"], url_fetcher=self.fetcher, font_config=self.fonts))
 
     def part(self, name: str, links: html.Links, parts: partcache.PartCache | None = None, page_css: str = "",
              options: dict = OPTIONS, **extra) -> partcache.Laid:
         """One part of the book laid out and written, or read back from `parts` if its HTML and all it depends on are unchanged."""
+        styles = self.styles(page_css)  # given to WeasyPrint apart (`stylesheets`), not linked from the part's HTML
         with progress.stage("render HTML"):
             unstyled = {**self.context(links), "stylesheet": None, "large_print": None, "page_css": ""}
             source = typeset(html.render("print/part.html", part=name, **unstyled, **extra))
-            stylesheets = self.stylesheets(page_css)
         entry = None
         if parts is not None:
-            styled = self.context(links, page_css)
             entry = partcache.part_key(source, self.project_root.as_uri(), _identifier(self.book).decode(), repr(sorted(options.items())),
-                                       styled["stylesheet"], styled["large_print"] or "", styled["page_css"])
+                                       styles["stylesheet"], styles["large_print"] or "", styles["page_css"])
             laid = parts.get(entry)
             if laid is not None:  # what its layout warned of is reported again
                 self.warnings.extend(laid.warnings)
                 self.fetcher.refused.extend(laid.refused)
                 return laid
         warned, refused, read = len(self.warnings), len(self.fetcher.refused), len(self.fetcher.read)
-        document = self.layout(source, options, stylesheets)
+        document = self.layout(source, options, self.stylesheets(styles))
         if extra.get("lead_page"):  # laid out from a left-hand page: the empty page before it is not the book's
             document = document.copy(document.pages[1:])
         anchors = tuple(tuple(page.anchors) for page in document.pages)
